@@ -1,0 +1,888 @@
+"""The catalogue: one entry per schedule, and the functions that read it.
+
+Each entry carries its titles, LaTeX formula with every symbol explained, parameters (enough to
+validate a value and to build a slider), the step unit it is meant for, the line a learner writes
+in each framework, and the closed form in ``lrlessons.formulas``. Lessons, widgets, framework
+bridges and tests all read from here, so nothing about a schedule is written twice.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import numpy as np
+
+from . import formulas as F
+from .params import Param, Schedule, Symbol, Text, fail
+
+# --- shared parameter and symbol definitions ------------------------------------------------------
+
+
+def _gamma(default, en="multiplicative decay factor", zh="衰减因子（每次衰减乘上的系数）"):
+    return Param("gamma", default, "float", en, zh, 0.0, 1.0, low_open=True, ui=(0.01, 1.0))
+
+
+def _eta_min():
+    return Param("eta_min", 0.0, "float", "floor the learning rate anneals down to",
+                 "退火的下限学习率", 0.0, None, ui=(0.0, 0.05))
+
+
+def _steps(name, default, en, zh, low=1, ui=(1, 200), optional=False, required=False):
+    return Param(name, default, "int", en, zh, low, None, ui=ui, optional=optional,
+                 required=required)
+
+
+def _choice(name, default, choices, en, zh):
+    return Param(name, default, "choice", en, zh, choices=tuple(choices))
+
+
+def _momentum(name, default, en, zh):
+    return Param(name, default, "float", en, zh, 0.0, 1.0)
+
+
+def _lambda():
+    return Param("lr_lambda", None, "callable", "function of the step count t returning a factor",
+                 "以步数 t 为输入、返回缩放系数的函数", required=True)
+
+
+ETA0 = Symbol(r"\eta_0", "base learning rate (the optimizer's lr)", "初始学习率（优化器里设的 lr）")
+ETA_T = Symbol(r"\eta_t", "learning rate after t calls of scheduler.step()",
+               "调用 t 次 scheduler.step() 之后的学习率")
+T_SYM = Symbol("t", "number of scheduler.step() calls so far", "到目前为止 scheduler.step() 的调用次数")
+GAMMA = Symbol(r"\gamma", "decay factor", "衰减因子")
+ETA_MIN = Symbol(r"\eta_{\min}", "lowest learning rate (eta_min)", "最低学习率（eta_min）")
+
+EPOCH, ITER = "epoch", "iteration"
+SCHEDULES: dict[str, Schedule] = {}
+
+
+def _add(**kw) -> None:
+    spec = Schedule(**kw)
+    SCHEDULES[spec.name] = spec
+
+
+# --- cross-parameter rules ------------------------------------------------------------------------
+
+
+def _one_cycle_total(p):
+    return p["total_steps"] if p["total_steps"] is not None else p["epochs"] * p["steps_per_epoch"]
+
+
+def _check_one_cycle(p, steps):
+    if p["total_steps"] is None and (p["epochs"] is None or p["steps_per_epoch"] is None):
+        raise fail("OneCycleLR needs total_steps, or both epochs and steps_per_epoch",
+                   "OneCycleLR 需要 total_steps，或者同时给出 epochs 和 steps_per_epoch")
+    total, pct = _one_cycle_total(p), p["pct_start"]
+    if pct * total <= 1:
+        raise fail(f"pct_start * total_steps must be > 1 so the warm-up phase has a length, "
+                   f"got {pct} * {total} = {pct * total:g}",
+                   f"pct_start * total_steps 必须大于 1，升温阶段才有长度，收到 {pct} * {total} = "
+                   f"{pct * total:g}")
+    if p["three_phase"] and 2 * pct * total - 2 >= total - 1:
+        raise fail(f"with three_phase=True, pct_start must leave room for the last phase: "
+                   f"need 2 * pct_start * total_steps - 2 < total_steps - 1, got pct_start={pct}",
+                   f"three_phase=True 时 pct_start 要给第三阶段留出长度：需要 "
+                   f"2 * pct_start * total_steps - 2 < total_steps - 1，收到 pct_start={pct}")
+    if steps is not None and steps > total + 1:
+        raise fail(f"OneCycleLR runs for total_steps={total} steps, so steps must be in "
+                   f"[1, {total + 1}], got {steps}",
+                   f"OneCycleLR 只运行 total_steps={total} 步，steps 必须在 [1, {total + 1}] 之间，"
+                   f"收到 {steps}")
+
+
+def _check_plateau(p, steps):
+    if steps is not None and len(p["metrics"]) < steps - 1:
+        raise fail(f"metrics must hold one value per scheduler.step(): at least {steps - 1} "
+                   f"values for {steps} steps, got {len(p['metrics'])}",
+                   f"metrics 需要每次 scheduler.step() 一个值：{steps} 步至少需要 {steps - 1} 个，"
+                   f"收到 {len(p['metrics'])} 个")
+
+
+def _check_sequential(p, steps):
+    if len(p["milestones"]) != len(p["schedulers"]) - 1:
+        raise fail(f"milestones must have one entry fewer than schedulers: "
+                   f"{len(p['schedulers'])} schedulers need {len(p['schedulers']) - 1} milestones, "
+                   f"got {len(p['milestones'])}",
+                   f"milestones 要比 schedulers 少一个：{len(p['schedulers'])} 个调度器需要 "
+                   f"{len(p['schedulers']) - 1} 个 milestones，收到 {len(p['milestones'])} 个")
+
+
+def _check_piecewise(p, steps):
+    if len(p["values"]) != len(p["boundaries"]) + 1:
+        raise fail(f"values must have one entry more than boundaries: {len(p['boundaries'])} "
+                   f"boundaries need {len(p['boundaries']) + 1} values, got {len(p['values'])}",
+                   f"values 要比 boundaries 多一个：{len(p['boundaries'])} 个边界需要 "
+                   f"{len(p['boundaries']) + 1} 个值，收到 {len(p['values'])} 个")
+
+
+def _check_warmup_within(p, steps):
+    if p["num_warmup_steps"] > p["num_training_steps"]:
+        raise fail(f"num_warmup_steps must be in [0, num_training_steps={p['num_training_steps']}]"
+                   f", got {p['num_warmup_steps']}",
+                   f"num_warmup_steps 必须在 [0, num_training_steps={p['num_training_steps']}] 之间，"
+                   f"收到 {p['num_warmup_steps']}")
+
+
+# --- PyTorch: torch.optim.lr_scheduler ------------------------------------------------------------
+
+_add(
+    name="LambdaLR", owner="pytorch", unit=EPOCH, fn=F.lambda_lr,
+    title=Text("Lambda schedule", "Lambda 自定义调度"),
+    summary=Text("Any function of the step, times the base learning rate.",
+                 "用任意以步数为输入的函数乘上初始学习率。"),
+    formula=r"\eta_t = \eta_0 \cdot \lambda(t)",
+    symbols=(ETA_T, ETA0, Symbol(r"\lambda(t)", "your factor function (lr_lambda)",
+                                 "你写的系数函数（lr_lambda）"), T_SYM),
+    params=(_lambda(),),
+    code={"pytorch": "torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda={lr_lambda})",
+          "keras": "keras.callbacks.LearningRateScheduler(lambda epoch: {base_lr} * "
+                   "{lr_lambda}(epoch))",
+          "paddle": "paddle.optimizer.lr.LambdaDecay(learning_rate={base_lr}, "
+                    "lr_lambda={lr_lambda})"},
+    keras="keras.callbacks.LearningRateScheduler",
+    notes=Text("lr_lambda returns a factor, not a learning rate: torch multiplies it by the base "
+               "lr itself. In Keras the callback's function returns the learning rate.",
+               "lr_lambda 返回的是系数而不是学习率，torch 会自己乘上初始学习率；Keras 回调里的"
+               "函数则直接返回学习率。"),
+)
+
+_add(
+    name="MultiplicativeLR", owner="pytorch", unit=EPOCH, fn=F.multiplicative_lr,
+    title=Text("Multiplicative schedule", "乘法调度"),
+    summary=Text("Each step multiplies the current learning rate by a factor you compute.",
+                 "每一步把当前学习率乘上你算出的系数。"),
+    formula=r"\eta_t = \eta_{t-1} \cdot \lambda(t) = \eta_0 \prod_{k=1}^{t} \lambda(k)",
+    symbols=(ETA_T, ETA0, Symbol(r"\lambda(k)", "your factor for step k (lr_lambda)",
+                                 "第 k 步的系数（lr_lambda）"), T_SYM),
+    params=(_lambda(),),
+    code={"pytorch": "torch.optim.lr_scheduler.MultiplicativeLR(optimizer, lr_lambda={lr_lambda})",
+          "keras": "keras.callbacks.LearningRateScheduler(lambda epoch, lr: lr * "
+                   "{lr_lambda}(epoch) if epoch else lr)",
+          "paddle": "paddle.optimizer.lr.MultiplicativeDecay(learning_rate={base_lr}, "
+                    "lr_lambda={lr_lambda})"},
+    keras="keras.callbacks.LearningRateScheduler",
+    notes=Text("Unlike LambdaLR the factors compound: lr_lambda=lambda t: 0.95 gives "
+               "0.95^t, the same curve as ExponentialLR(gamma=0.95).",
+               "与 LambdaLR 不同，这里的系数会累乘：lr_lambda=lambda t: 0.95 得到 0.95^t，"
+               "和 ExponentialLR(gamma=0.95) 是同一条曲线。"),
+)
+
+_add(
+    name="StepLR", owner="pytorch", unit=EPOCH, fn=F.step_lr,
+    title=Text("Step decay", "阶梯衰减（间隔衰减）"),
+    summary=Text("Multiply the learning rate by gamma every step_size epochs.",
+                 "每隔 step_size 个 epoch，把学习率乘上 gamma。"),
+    formula=r"\eta_t = \eta_0 \cdot \gamma^{\lfloor t / s \rfloor}",
+    symbols=(ETA_T, ETA0, GAMMA, Symbol("s", "epochs between drops (step_size)",
+                                        "两次下降之间的 epoch 数（step_size）"), T_SYM),
+    params=(_steps("step_size", 30, "epochs between two drops", "两次下降之间隔多少个 epoch",
+                   ui=(1, 100)),
+            _gamma(0.1)),
+    code={"pytorch": "torch.optim.lr_scheduler.StepLR(optimizer, step_size={step_size}, "
+                     "gamma={gamma})",
+          "keras": "keras.optimizers.schedules.ExponentialDecay({base_lr}, "
+                   "decay_steps={step_size}, decay_rate={gamma}, staircase=True)",
+          "paddle": "paddle.optimizer.lr.StepDecay(learning_rate={base_lr}, "
+                    "step_size={step_size}, gamma={gamma})"},
+    keras="keras.optimizers.schedules.ExponentialDecay(staircase=True)",
+    notes=Text("The drop happens at the step call number step_size: epochs 0 to step_size-1 "
+               "train at the base lr. Keras schedules count optimizer iterations, so for "
+               "epoch-wise decay set decay_steps to step_size * steps_per_epoch.",
+               "下降发生在第 step_size 次 step() 调用时：第 0 到 step_size-1 个 epoch 用的都是初始"
+               "学习率。Keras 的 schedule 按优化器迭代计数，按 epoch 衰减时 decay_steps 要写成 "
+               "step_size * 每个 epoch 的迭代数。"),
+)
+
+_add(
+    name="MultiStepLR", owner="pytorch", unit=EPOCH, fn=F.multi_step_lr,
+    title=Text("Multi-step decay", "多阶梯衰减（多间隔衰减）"),
+    summary=Text("Multiply the learning rate by gamma at each listed milestone.",
+                 "在每个指定的里程碑（milestone）处把学习率乘上 gamma。"),
+    formula=r"\eta_t = \eta_0 \cdot \gamma^{\,|\{m_i \,:\, m_i \le t\}|}",
+    symbols=(ETA_T, ETA0, GAMMA, Symbol("m_i", "the milestones", "里程碑（milestones）"),
+             T_SYM),
+    params=(Param("milestones", [30, 60, 90], "ints", "step counts at which the lr drops",
+                  "学习率下降的步数（严格递增）", 1, None),
+            _gamma(0.1)),
+    code={"pytorch": "torch.optim.lr_scheduler.MultiStepLR(optimizer, milestones={milestones}, "
+                     "gamma={gamma})",
+          "keras": "keras.optimizers.schedules.PiecewiseConstantDecay(boundaries=[m - 1 for m in "
+                   "{milestones}], values=[{base_lr} * {gamma} ** i for i in "
+                   "range(len({milestones}) + 1)])",
+          "paddle": "paddle.optimizer.lr.MultiStepDecay(learning_rate={base_lr}, "
+                    "milestones={milestones}, gamma={gamma})"},
+    keras="keras.optimizers.schedules.PiecewiseConstantDecay",
+    notes=Text("Keras' PiecewiseConstantDecay keeps the old value AT a boundary (step <= b), "
+               "torch drops AT the milestone: boundary b in Keras matches milestone b + 1.",
+               "Keras 的 PiecewiseConstantDecay 在边界上仍取旧值（step <= b），torch 在里程碑上就"
+               "下降：Keras 的边界 b 对应 torch 的里程碑 b + 1。"),
+)
+
+_add(
+    name="ConstantLR", owner="pytorch", unit=EPOCH, fn=F.constant_lr,
+    title=Text("Constant factor, then full", "先打折再恢复（常数因子）"),
+    summary=Text("Hold the learning rate at factor times the base for total_iters steps.",
+                 "前 total_iters 步把学习率固定为初始值乘 factor，之后恢复。"),
+    formula=r"\eta_t = \begin{cases} \eta_0 \cdot f & t < T \\ \eta_0 & t \ge T \end{cases}",
+    symbols=(ETA_T, ETA0, Symbol("f", "the reduction factor (factor)", "折扣系数（factor）"),
+             Symbol("T", "steps at the reduced lr (total_iters)", "打折持续的步数（total_iters）"),
+             T_SYM),
+    params=(Param("factor", 1 / 3, "float", "fraction of the base lr used at first",
+                  "开始阶段使用的初始学习率比例", 0.0, 1.0, low_open=True),
+            _steps("total_iters", 5, "steps at the reduced lr", "打折持续的步数", ui=(1, 100))),
+    code={"pytorch": "torch.optim.lr_scheduler.ConstantLR(optimizer, factor={factor}, "
+                     "total_iters={total_iters})"},
+)
+
+_add(
+    name="LinearLR", owner="pytorch", unit=EPOCH, fn=F.linear_lr,
+    title=Text("Linear ramp of the factor", "线性变化的系数"),
+    summary=Text("Move the factor linearly from start_factor to end_factor over total_iters "
+                 "steps, then hold it.",
+                 "在 total_iters 步内把系数从 start_factor 线性移到 end_factor，之后保持不变。"),
+    formula=r"\eta_t = \eta_0 \left(s + (e - s)\,\frac{\min(t, T)}{T}\right)",
+    symbols=(ETA_T, ETA0, Symbol("s", "start_factor", "起始系数（start_factor）"),
+             Symbol("e", "end_factor", "结束系数（end_factor）"),
+             Symbol("T", "steps of the ramp (total_iters)", "线性变化持续的步数（total_iters）"),
+             T_SYM),
+    params=(Param("start_factor", 1 / 3, "float", "factor at step 0", "第 0 步的系数", 0.0, 1.0,
+                  low_open=True),
+            Param("end_factor", 1.0, "float", "factor from step total_iters on",
+                  "第 total_iters 步及以后的系数", 0.0, 1.0),
+            _steps("total_iters", 5, "steps the ramp takes", "线性变化持续的步数", ui=(1, 100))),
+    code={"pytorch": "torch.optim.lr_scheduler.LinearLR(optimizer, start_factor={start_factor}, "
+                     "end_factor={end_factor}, total_iters={total_iters})",
+          "paddle": "paddle.optimizer.lr.LinearLR(learning_rate={base_lr}, "
+                    "total_steps={total_iters}, start_factor={start_factor}, "
+                    "end_factor={end_factor})"},
+    notes=Text("The ramp takes total_iters steps, not fewer: with total_iters=30 the factor "
+               "reaches end_factor at step 30 and stays there.",
+               "变化持续整整 total_iters 步：total_iters=30 时，系数在第 30 步才到达 end_factor，"
+               "之后保持不变（不是 10 步）。"),
+)
+
+_add(
+    name="ExponentialLR", owner="pytorch", unit=EPOCH, fn=F.exponential_lr,
+    title=Text("Exponential decay", "指数衰减"),
+    summary=Text("Multiply the learning rate by gamma at every step.",
+                 "每一步都把学习率乘上 gamma。"),
+    formula=r"\eta_t = \eta_0 \cdot \gamma^{t}",
+    symbols=(ETA_T, ETA0, GAMMA, T_SYM),
+    params=(Param("gamma", 0.95, "float", "factor applied at every step", "每一步乘上的衰减因子",
+                  0.0, 1.0, low_open=True, ui=(0.8, 1.0)),),
+    code={"pytorch": "torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma={gamma})",
+          "keras": "keras.optimizers.schedules.ExponentialDecay({base_lr}, decay_steps=1, "
+                   "decay_rate={gamma})",
+          "paddle": "paddle.optimizer.lr.ExponentialDecay(learning_rate={base_lr}, "
+                    "gamma={gamma})"},
+    keras="keras.optimizers.schedules.ExponentialDecay",
+    notes=Text("Keras' ExponentialDecay(decay_steps=k) computes decay_rate^(step/k): the same "
+               "curve, sampled per iteration instead of per epoch.",
+               "Keras 的 ExponentialDecay(decay_steps=k) 计算 decay_rate^(step/k)：同一条曲线，"
+               "只是按迭代而不是按 epoch 取值。"),
+)
+
+_add(
+    name="PolynomialLR", owner="pytorch", unit=EPOCH, fn=F.polynomial_lr,
+    title=Text("Polynomial decay to zero", "多项式衰减（到 0）"),
+    summary=Text("Decay along (1 - t/T)^power, reaching zero at total_iters.",
+                 "按 (1 - t/T)^power 衰减，在 total_iters 步降到 0。"),
+    formula=r"\eta_t = \eta_0 \left(1 - \frac{\min(t, T)}{T}\right)^{p}",
+    symbols=(ETA_T, ETA0, Symbol("T", "steps to reach zero (total_iters)",
+                                 "降到 0 所用的步数（total_iters）"),
+             Symbol("p", "the exponent (power)", "幂次（power）"), T_SYM),
+    params=(_steps("total_iters", 5, "steps to reach zero", "降到 0 所用的步数", ui=(1, 200)),
+            Param("power", 1.0, "float", "exponent of the decay", "衰减的幂次", 0.0, None,
+                  low_open=True, ui=(0.1, 5.0))),
+    code={"pytorch": "torch.optim.lr_scheduler.PolynomialLR(optimizer, "
+                     "total_iters={total_iters}, power={power})",
+          "keras": "keras.optimizers.schedules.PolynomialDecay({base_lr}, "
+                   "decay_steps={total_iters}, end_learning_rate=0.0, power={power})",
+          "paddle": "paddle.optimizer.lr.PolynomialDecay(learning_rate={base_lr}, "
+                    "decay_steps={total_iters}, end_lr=0.0, power={power})"},
+    keras="keras.optimizers.schedules.PolynomialDecay",
+)
+
+_add(
+    name="CosineAnnealingLR", owner="pytorch", unit=EPOCH, fn=F.cosine_annealing_lr,
+    title=Text("Cosine annealing", "余弦退火"),
+    summary=Text("Follow half a cosine from the base lr down to eta_min over T_max steps.",
+                 "在 T_max 步内沿半个余弦从初始学习率降到 eta_min。"),
+    formula=r"\eta_t = \eta_{\min} + \tfrac{1}{2}(\eta_0 - \eta_{\min})"
+            r"\left(1 + \cos\frac{\pi t}{T_{\max}}\right)",
+    symbols=(ETA_T, ETA0, ETA_MIN, Symbol(r"T_{\max}", "steps of the half cosine (T_max)",
+                                          "半个余弦周期的步数（T_max）"), T_SYM),
+    params=(_steps("T_max", 50, "steps from the base lr down to eta_min",
+                   "从初始学习率降到 eta_min 所用的步数", ui=(1, 500)),
+            _eta_min()),
+    code={"pytorch": "torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max={T_max}, "
+                     "eta_min={eta_min})",
+          "keras": "keras.optimizers.schedules.CosineDecay({base_lr}, decay_steps={T_max}, "
+                   "alpha={eta_min} / {base_lr})",
+          "paddle": "paddle.optimizer.lr.CosineAnnealingDecay(learning_rate={base_lr}, "
+                    "T_max={T_max}, eta_min={eta_min})"},
+    keras="keras.optimizers.schedules.CosineDecay",
+    notes=Text("Past T_max torch keeps following the cosine, so the lr climbs back up (period "
+               "2*T_max); Keras' CosineDecay stops at decay_steps and stays at alpha * lr.",
+               "超过 T_max 后 torch 继续沿余弦走，学习率会重新升高（周期 2*T_max）；Keras 的 "
+               "CosineDecay 在 decay_steps 处停下，之后保持 alpha * lr。"),
+)
+
+_add(
+    name="CosineAnnealingWarmRestarts", owner="pytorch", unit=EPOCH,
+    fn=F.cosine_annealing_warm_restarts,
+    title=Text("Cosine annealing with warm restarts (SGDR)", "带热重启的余弦退火（SGDR）"),
+    summary=Text("Cosine cycles that jump back to the base lr; each cycle T_mult times longer.",
+                 "一个个余弦周期，每个周期结束时跳回初始学习率；下一个周期长 T_mult 倍。"),
+    formula=r"\eta_t = \eta_{\min} + \tfrac{1}{2}(\eta_0 - \eta_{\min})"
+            r"\left(1 + \cos\frac{\pi T_{cur}}{T_i}\right)",
+    symbols=(ETA_T, ETA0, ETA_MIN,
+             Symbol(r"T_{cur}", "steps since the last restart", "距离上次重启已经过的步数"),
+             Symbol("T_i", "length of the current cycle: T_0 T_mult^i",
+                    "当前周期的长度：T_0 T_mult^i"), T_SYM),
+    params=(_steps("T_0", 10, "length of the first cycle", "第一个周期的长度", ui=(1, 100)),
+            _steps("T_mult", 1, "each cycle is this many times longer than the last",
+                   "每个周期比上一个长多少倍", ui=(1, 4)),
+            _eta_min()),
+    code={"pytorch": "torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(optimizer, "
+                     "T_0={T_0}, T_mult={T_mult}, eta_min={eta_min})",
+          "keras": "keras.optimizers.schedules.CosineDecayRestarts({base_lr}, "
+                   "first_decay_steps={T_0}, t_mul={T_mult}, m_mul=1.0, "
+                   "alpha={eta_min} / {base_lr})"},
+    keras="keras.optimizers.schedules.CosineDecayRestarts",
+    notes=Text("Keras adds m_mul, which also lowers the peak of each new cycle; m_mul=1.0 matches "
+               "torch.",
+               "Keras 还有 m_mul 参数，可让每个新周期的峰值变低；m_mul=1.0 时与 torch 相同。"),
+)
+
+_add(
+    name="CyclicLR", owner="pytorch", unit=ITER, fn=F.cyclic_lr,
+    title=Text("Cyclical learning rate", "循环学习率"),
+    summary=Text("Triangle waves between base_lr and max_lr, stepped every batch.",
+                 "在 base_lr 和 max_lr 之间做三角波，每个 batch 调用一次。"),
+    formula=r"\eta_t = \eta_0 + (\eta_{\max} - \eta_0)\, h(x_t)\, s(c_t)",
+    symbols=(ETA_T, Symbol(r"\eta_0", "lowest lr of the cycle (the curve's base_lr)",
+                           "循环的最低学习率（base_lr）"),
+             Symbol(r"\eta_{\max}", "highest lr of the cycle (max_lr)", "循环的最高学习率（max_lr）"),
+             Symbol("h(x_t)", "triangle: rises over step_size_up steps, falls over step_size_down",
+                    "三角波：step_size_up 步上升，step_size_down 步下降"),
+             Symbol("s(c_t)", "amplitude scale: 1 (triangular), 1/2^(c-1) (triangular2), "
+                    "gamma^t (exp_range)",
+                    "振幅缩放：1（triangular）、1/2^(c-1)（triangular2）、gamma^t（exp_range）"),
+             T_SYM),
+    params=(Param("max_lr", 1.0, "float", "upper end of the cycle", "循环的上限学习率", 0.0, None,
+                  low_open=True, scale="log", ui=(1e-4, 10.0)),
+            _steps("step_size_up", 2000, "steps from base_lr up to max_lr",
+                   "从 base_lr 升到 max_lr 的步数", ui=(1, 5000)),
+            _steps("step_size_down", None, "steps back down (None: same as up)",
+                   "降回去的步数（None 表示与上升相同）", ui=(1, 5000), optional=True),
+            _choice("mode", "triangular", ("triangular", "triangular2", "exp_range"),
+                    "how the amplitude changes from cycle to cycle", "振幅在各周期之间如何变化"),
+            Param("gamma", 1.0, "float", "per-step amplitude factor for exp_range",
+                  "exp_range 模式下每步的振幅系数", 0.0, 1.0, low_open=True, ui=(0.99, 1.0)),
+            Param("cycle_momentum", True, "bool", "cycle momentum inversely to the lr",
+                  "动量与学习率反向循环"),
+            _momentum("base_momentum", 0.8, "lowest momentum", "最低动量"),
+            _momentum("max_momentum", 0.9, "highest momentum", "最高动量")),
+    code={"pytorch": "torch.optim.lr_scheduler.CyclicLR(optimizer, base_lr={base_lr}, "
+                     "max_lr={max_lr}, step_size_up={step_size_up}, mode='{mode}')",
+          "paddle": "paddle.optimizer.lr.CyclicLR(base_learning_rate={base_lr}, "
+                    "max_learning_rate={max_lr}, step_size_up={step_size_up}, mode='{mode}')"},
+    notes=Text("CyclicLR sets the optimizer's lr to its own base_lr; with cycle_momentum=True "
+               "(the default) the optimizer must have momentum.",
+               "CyclicLR 会把优化器的学习率改成它自己的 base_lr；cycle_momentum=True（默认）时优化器"
+               "必须带动量（momentum）。"),
+)
+
+_add(
+    name="OneCycleLR", owner="pytorch", unit=ITER, fn=F.one_cycle_lr, uses_base_lr=False,
+    check=_check_one_cycle,
+    title=Text("One-cycle policy", "单周期策略（1cycle）"),
+    summary=Text("Warm up to max_lr, then anneal far below the start, in one cycle per run.",
+                 "整个训练只有一个周期：先升到 max_lr，再退火到远低于起点。"),
+    formula=r"\eta_t = \mathrm{anneal}(\eta_{\mathrm{from}}, \eta_{\mathrm{to}}, p_t),\quad "
+            r"\eta_{\mathrm{start}} = \frac{\eta_{\max}}{d},\ "
+            r"\eta_{\mathrm{end}} = \frac{\eta_{\mathrm{start}}}{d_f}",
+    symbols=(ETA_T, Symbol(r"\eta_{\max}", "peak lr (max_lr)", "峰值学习率（max_lr）"),
+             Symbol("d", "div_factor", "起点除数（div_factor）"),
+             Symbol("d_f", "final_div_factor", "终点除数（final_div_factor）"),
+             Symbol("p_t", "fraction of the current phase done; the warm-up phase ends at "
+                    "pct_start * total_steps", "当前阶段已完成的比例；升温阶段在 "
+                    "pct_start * total_steps 处结束"),
+             Symbol(r"\mathrm{anneal}", "cosine or linear interpolation (anneal_strategy)",
+                    "余弦或线性插值（anneal_strategy）")),
+    params=(Param("max_lr", 0.1, "float", "peak learning rate", "峰值学习率", 0.0, None,
+                  low_open=True, scale="log", ui=(1e-4, 10.0)),
+            _steps("total_steps", 100, "steps in the whole cycle", "整个周期的总步数", low=2,
+                   ui=(2, 5000), optional=True),
+            _steps("epochs", None, "epochs (with steps_per_epoch, if total_steps is None)",
+                   "epoch 数（total_steps 为 None 时与 steps_per_epoch 一起用）", optional=True),
+            _steps("steps_per_epoch", None, "optimizer steps per epoch", "每个 epoch 的优化步数",
+                   optional=True),
+            Param("pct_start", 0.3, "float", "fraction of the cycle spent warming up",
+                  "升温阶段占整个周期的比例", 0.0, 1.0, low_open=True, high_open=True,
+                  ui=(0.05, 0.95)),
+            _choice("anneal_strategy", "cos", ("cos", "linear"), "shape of each phase",
+                    "每个阶段的插值形状"),
+            Param("div_factor", 25.0, "float", "start lr = max_lr / div_factor",
+                  "起始学习率 = max_lr / div_factor", 0.0, None, low_open=True, scale="log",
+                  ui=(1.0, 1000.0)),
+            Param("final_div_factor", 1e4, "float", "final lr = start lr / final_div_factor",
+                  "最终学习率 = 起始学习率 / final_div_factor", 0.0, None, low_open=True,
+                  scale="log", ui=(1.0, 1e6)),
+            Param("three_phase", False, "bool", "add a third phase that anneals below the start",
+                  "增加第三阶段，退火到起始值以下"),
+            Param("cycle_momentum", True, "bool", "cycle momentum inversely to the lr",
+                  "动量与学习率反向循环"),
+            _momentum("base_momentum", 0.85, "lowest momentum", "最低动量"),
+            _momentum("max_momentum", 0.95, "highest momentum", "最高动量")),
+    code={"pytorch": "torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr={max_lr}, "
+                     "total_steps={total_steps}, pct_start={pct_start})",
+          "paddle": "paddle.optimizer.lr.OneCycleLR(max_learning_rate={max_lr}, "
+                    "total_steps={total_steps}, phase_pct={pct_start})"},
+    notes=Text("OneCycleLR ignores the optimizer's lr: it starts at max_lr / div_factor. Call "
+               "step() after every batch; stepping more than total_steps times is an error.",
+               "OneCycleLR 不看优化器里设的 lr，而是从 max_lr / div_factor 开始。每个 batch 之后"
+               "调用一次 step()；调用次数超过 total_steps 会报错。"),
+)
+
+_add(
+    name="ReduceLROnPlateau", owner="pytorch", unit=EPOCH, fn=F.reduce_lr_on_plateau,
+    check=_check_plateau,
+    title=Text("Reduce on plateau", "平台期降低学习率"),
+    summary=Text("Cut the learning rate by factor when a watched metric stops improving.",
+                 "当被监控的指标不再改善时，把学习率乘上 factor。"),
+    formula=r"\eta_{t+1} = \begin{cases} \max(\eta_t f,\ \eta_{\min}) & \text{more than } P "
+            r"\text{ bad steps in a row} \\ \eta_t & \text{otherwise} \end{cases}",
+    symbols=(ETA_T, Symbol("f", "reduction factor (factor)", "衰减系数（factor）"),
+             Symbol("P", "bad steps tolerated (patience)", "能容忍的连续不改善次数（patience）"),
+             Symbol(r"\eta_{\min}", "lowest lr (min_lr)", "最低学习率（min_lr）")),
+    params=(Param("metrics", None, "series", "the watched value, one per step() call",
+                  "被监控的指标，每次 step() 一个值", required=True),
+            _choice("mode", "min", ("min", "max"), "min: lower is better; max: higher is better",
+                    "min：越小越好；max：越大越好"),
+            Param("factor", 0.1, "float", "lr multiplier at each reduction", "每次降低时乘上的系数",
+                  0.0, 1.0, low_open=True, high_open=True, ui=(0.05, 0.95)),
+            _steps("patience", 10, "bad steps tolerated before a reduction",
+                   "降低之前能容忍的不改善次数", low=0, ui=(0, 50)),
+            Param("threshold", 1e-4, "float", "how much better counts as better",
+                  "改善多少才算改善", 0.0, None, ui=(0.0, 0.1)),
+            _choice("threshold_mode", "rel", ("rel", "abs"), "threshold relative or absolute",
+                    "阈值是相对的还是绝对的"),
+            _steps("cooldown", 0, "steps to wait after a reduction", "降低之后的冷却步数", low=0,
+                   ui=(0, 50)),
+            Param("min_lr", 0.0, "float", "lowest lr allowed", "允许的最低学习率", 0.0, None,
+                  ui=(0.0, 0.05)),
+            Param("eps", 1e-8, "float", "smaller changes are skipped", "小于它的变化会被忽略",
+                  0.0, None)),
+    code={"pytorch": "torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode='{mode}', "
+                     "factor={factor}, patience={patience})  # scheduler.step(val_loss)",
+          "keras": "keras.callbacks.ReduceLROnPlateau(monitor='val_loss', factor={factor}, "
+                   "patience={patience} + 1, min_lr={min_lr})",
+          "paddle": "paddle.optimizer.lr.ReduceOnPlateau(learning_rate={base_lr}, mode='{mode}', "
+                    "decay_rate={factor}, patience={patience})",
+          "transformers": "transformers.get_reduce_on_plateau_schedule(optimizer, "
+                          "factor={factor}, patience={patience})"},
+    keras="keras.callbacks.ReduceLROnPlateau",
+    notes=Text("torch reduces after MORE than patience bad epochs, Keras after patience: Keras "
+               "patience=p+1 matches torch patience=p (and cooldown=c+1 matches c). Keras has only "
+               "absolute thresholds (min_delta).",
+               "torch 在不改善的次数超过 patience 之后才降低，Keras 达到 patience 就降低：Keras 的 "
+               "patience=p+1 对应 torch 的 patience=p（cooldown=c+1 对应 c）。Keras 只有绝对阈值"
+               "（min_delta）。"),
+)
+
+_SCHEDULERS_PARAM = Param("schedulers", None, "schedulers", "[(name, params), ...]",
+                          "[(名称, 参数), ...]", required=True)
+
+_add(
+    name="SequentialLR", owner="pytorch", unit=EPOCH, fn=F.sequential_lr, check=_check_sequential,
+    title=Text("Sequential: one schedule after another", "串联：一个接一个"),
+    summary=Text("Run schedule i until milestone i, then start schedule i+1 from its step 0.",
+                 "在第 i 个里程碑前运行第 i 个调度器，之后从第 0 步开始运行下一个。"),
+    formula=r"\eta_t = \eta^{(i)}_{t - m_{i}}\quad \text{for } m_i \le t < m_{i+1},\ m_0 = 0",
+    symbols=(ETA_T, Symbol(r"\eta^{(i)}", "the i-th schedule's own curve", "第 i 个调度器自己的曲线"),
+             Symbol("m_i", "milestones", "切换点（milestones）"), T_SYM),
+    params=(_SCHEDULERS_PARAM,
+            Param("milestones", None, "ints", "steps at which the next schedule takes over",
+                  "切换到下一个调度器的步数", 1, None, required=True)),
+    code={"pytorch": "torch.optim.lr_scheduler.SequentialLR(optimizer, schedulers=[...], "
+                     "milestones={milestones})"},
+    notes=Text("Each schedule restarts from its own step 0 at its milestone, based on the "
+               "optimizer's initial lr: a typical warm-up is LinearLR followed by "
+               "CosineAnnealingLR.",
+               "每个调度器在自己的切换点从第 0 步重新开始，以优化器的初始学习率为基准：常见的预热"
+               "写法是 LinearLR 接 CosineAnnealingLR。"),
+)
+
+_add(
+    name="ChainedScheduler", owner="pytorch", unit=EPOCH, fn=F.chained_scheduler,
+    title=Text("Chained: schedules multiplied", "链式：多个调度器相乘"),
+    summary=Text("Step every schedule at once; their factors multiply.",
+                 "每一步同时调用所有调度器，它们的系数相乘。"),
+    formula=r"\eta_t = \eta_0 \prod_{j} f_j(t)",
+    symbols=(ETA_T, ETA0, Symbol("f_j(t)", "the j-th schedule's factor", "第 j 个调度器的系数"),
+             T_SYM),
+    params=(_SCHEDULERS_PARAM,),
+    code={"pytorch": "torch.optim.lr_scheduler.ChainedScheduler([...], optimizer=optimizer)"},
+    notes=Text("Only schedules that multiply the running lr chain cleanly (ConstantLR, LinearLR, "
+               "StepLR, MultiStepLR, ExponentialLR, PolynomialLR, MultiplicativeLR); a schedule "
+               "that sets the lr outright overwrites the others.",
+               "只有把当前学习率乘上系数的调度器才能干净地链式组合（ConstantLR、LinearLR、StepLR、"
+               "MultiStepLR、ExponentialLR、PolynomialLR、MultiplicativeLR）；直接设定学习率的"
+               "调度器会覆盖其他调度器的效果。"),
+)
+
+# --- PaddlePaddle: paddle.optimizer.lr ------------------------------------------------------------
+
+_add(
+    name="PiecewiseDecay", owner="paddle", unit=EPOCH, fn=F.piecewise_decay, uses_base_lr=False,
+    check=_check_piecewise,
+    title=Text("Piecewise constant", "分段常数衰减"),
+    summary=Text("A given learning rate for each interval between boundaries.",
+                 "在各个边界之间的区间里分别使用指定的学习率。"),
+    formula=r"\eta_t = v_i \quad \text{for } b_{i-1} \le t < b_i",
+    symbols=(ETA_T, Symbol("b_i", "boundaries", "边界（boundaries）"),
+             Symbol("v_i", "values: the lr of each interval", "每个区间的学习率（values）"), T_SYM),
+    params=(Param("boundaries", [100, 200], "ints", "steps where the lr changes",
+                  "学习率改变的步数", 1, None),
+            Param("values", [1.0, 0.5, 0.1], "floats", "lr of each interval (one more than "
+                  "boundaries)", "各区间的学习率（比 boundaries 多一个）", 0.0, None)),
+    code={"paddle": "paddle.optimizer.lr.PiecewiseDecay(boundaries={boundaries}, "
+                    "values={values})",
+          "pytorch": "torch.optim.lr_scheduler.MultiStepLR(optimizer, milestones={boundaries}, "
+                     "gamma=...)  # when values form a geometric sequence",
+          "keras": "keras.optimizers.schedules.PiecewiseConstantDecay(boundaries=[b - 1 for b in "
+                   "{boundaries}], values={values})"},
+    keras="keras.optimizers.schedules.PiecewiseConstantDecay",
+    notes=Text("values are learning rates, not factors: the optimizer's base lr is not used. "
+               "Paddle switches AT a boundary (step >= b); Keras one step later (step > b).",
+               "values 是学习率本身而不是系数，不使用优化器的初始学习率。Paddle 在边界上就切换"
+               "（step >= b）；Keras 晚一步（step > b）。"),
+)
+
+_add(
+    name="NaturalExpDecay", owner="paddle", unit=EPOCH, fn=F.natural_exp_decay,
+    title=Text("Natural exponential decay", "自然指数衰减"),
+    summary=Text("Multiply the base learning rate by e^(-gamma * t).",
+                 "把初始学习率乘上 e^(-gamma * t)。"),
+    formula=r"\eta_t = \eta_0 \, e^{-\gamma t}",
+    symbols=(ETA0, GAMMA, ETA_T, T_SYM),
+    params=(Param("gamma", 0.1, "float", "decay rate", "衰减率", 0.0, None, low_open=True,
+                  scale="log", ui=(1e-3, 1.0)),),
+    code={"paddle": "paddle.optimizer.lr.NaturalExpDecay(learning_rate={base_lr}, "
+                    "gamma={gamma})",
+          "pytorch": "torch.optim.lr_scheduler.ExponentialLR(optimizer, "
+                     "gamma=math.exp(-{gamma}))",
+          "keras": "keras.optimizers.schedules.ExponentialDecay({base_lr}, decay_steps=1, "
+                   "decay_rate=math.exp(-{gamma}))"},
+    keras="keras.optimizers.schedules.ExponentialDecay",
+    notes=Text("The same curve as ExponentialLR with gamma' = e^(-gamma).",
+               "与 ExponentialLR 取 gamma' = e^(-gamma) 是同一条曲线。"),
+)
+
+_add(
+    name="InverseTimeDecay", owner="paddle", unit=EPOCH, fn=F.inverse_time_decay,
+    title=Text("Inverse time decay", "逆时间衰减"),
+    summary=Text("Divide the base learning rate by 1 + gamma * t.",
+                 "把初始学习率除以 1 + gamma * t。"),
+    formula=r"\eta_t = \frac{\eta_0}{1 + \gamma t}",
+    symbols=(ETA0, GAMMA, ETA_T, T_SYM),
+    params=(Param("gamma", 0.1, "float", "decay rate", "衰减率", 0.0, None, low_open=True,
+                  scale="log", ui=(1e-3, 10.0)),),
+    code={"paddle": "paddle.optimizer.lr.InverseTimeDecay(learning_rate={base_lr}, "
+                    "gamma={gamma})",
+          "pytorch": "torch.optim.lr_scheduler.LambdaLR(optimizer, lambda t: 1 / (1 + {gamma} * t))",
+          "keras": "keras.optimizers.schedules.InverseTimeDecay({base_lr}, decay_steps=1, "
+                   "decay_rate={gamma})"},
+    keras="keras.optimizers.schedules.InverseTimeDecay",
+)
+
+_add(
+    name="PolynomialDecay", owner="paddle", unit=EPOCH, fn=F.polynomial_decay,
+    title=Text("Polynomial decay to end_lr", "多项式衰减（到 end_lr）"),
+    summary=Text("Polynomial decay from the base lr to end_lr; with cycle=True it starts over.",
+                 "从初始学习率按多项式衰减到 end_lr；cycle=True 时会周期性地重新开始。"),
+    formula=r"\eta_t = (\eta_0 - \eta_{end})\left(1 - \frac{\min(t, D)}{D}\right)^{p} + "
+            r"\eta_{end},\quad \text{cycle: } D = d \left\lceil t / d \right\rceil",
+    symbols=(ETA_T, ETA0, Symbol(r"\eta_{end}", "final lr (end_lr)", "最终学习率（end_lr）"),
+             Symbol("d", "decay_steps", "衰减步数（decay_steps）"),
+             Symbol("p", "power", "幂次（power）"), T_SYM),
+    params=(_steps("decay_steps", 100, "steps to reach end_lr", "衰减到 end_lr 所用的步数",
+                   ui=(1, 1000)),
+            Param("end_lr", 1e-4, "float", "learning rate at the end", "最终学习率", 0.0, None,
+                  ui=(0.0, 0.05)),
+            Param("power", 1.0, "float", "exponent", "幂次", 0.0, None, low_open=True,
+                  ui=(0.1, 5.0)),
+            Param("cycle", False, "bool", "start over after decay_steps", "到达后是否重新开始")),
+    code={"paddle": "paddle.optimizer.lr.PolynomialDecay(learning_rate={base_lr}, "
+                    "decay_steps={decay_steps}, end_lr={end_lr}, power={power}, cycle={cycle})",
+          "keras": "keras.optimizers.schedules.PolynomialDecay({base_lr}, "
+                   "decay_steps={decay_steps}, end_learning_rate={end_lr}, power={power}, "
+                   "cycle={cycle})"},
+    keras="keras.optimizers.schedules.PolynomialDecay",
+    notes=Text("With cycle=True each new cycle is a multiple of decay_steps long, so the lr jumps "
+               "up at every multiple and decays more slowly each time.",
+               "cycle=True 时每个新周期的长度是 decay_steps 的倍数，所以学习率在每个倍数处跳高，"
+               "并且一次比一次衰减得慢。"),
+)
+
+_add(
+    name="NoamDecay", owner="paddle", unit=ITER, fn=F.noam_decay,
+    title=Text("Noam decay (Transformer)", "诺姆衰减（Noam，Transformer 原论文）"),
+    summary=Text("Linear warm-up for warmup_steps, then decay as 1/sqrt(t).",
+                 "前 warmup_steps 步线性升温，之后按 1/sqrt(t) 衰减。"),
+    formula=r"\eta_t = \eta_0 \, d_{model}^{-0.5} \min\left(t^{-0.5},\ t \cdot w^{-1.5}\right)",
+    symbols=(ETA_T, ETA0, Symbol(r"d_{model}", "model width (d_model)", "模型向量维度（d_model）"),
+             Symbol("w", "warmup_steps", "预热步数（warmup_steps）"), T_SYM),
+    params=(_steps("d_model", 512, "model width", "模型的特征维度", ui=(16, 4096)),
+            _steps("warmup_steps", 4000, "steps of warm-up", "预热步数", ui=(1, 10000))),
+    code={"paddle": "paddle.optimizer.lr.NoamDecay(d_model={d_model}, "
+                    "warmup_steps={warmup_steps}, learning_rate={base_lr})"},
+    notes=Text("Paddle's learning_rate defaults to 1.0 here: the peak lr is d_model^-0.5 * "
+               "warmup_steps^-0.5 (about 7e-4 for 512 and 4000). At step 0 the lr is 0.",
+               "Paddle 里此处 learning_rate 默认是 1.0：峰值学习率为 d_model^-0.5 * "
+               "warmup_steps^-0.5（512 和 4000 时约 7e-4）。第 0 步的学习率为 0。"),
+)
+
+_add(
+    name="LinearWarmup", owner="paddle", unit=ITER, fn=F.linear_warmup,
+    title=Text("Linear warm-up", "线性学习率热身"),
+    summary=Text("Ramp linearly from start_lr to end_lr, then use the base learning rate.",
+                 "从 start_lr 线性升到 end_lr，之后使用初始学习率。"),
+    formula=r"\eta_t = \begin{cases} \eta_s + (\eta_e - \eta_s)\,\frac{t}{w} & t < w \\ \eta_0 "
+            r"& t \ge w \end{cases}",
+    symbols=(ETA_T, Symbol(r"\eta_s", "start_lr", "热身起点（start_lr）"),
+             Symbol(r"\eta_e", "end_lr", "热身终点（end_lr）"),
+             Symbol("w", "warmup_steps", "热身步数（warmup_steps）"),
+             Symbol(r"\eta_0", "the lr after warm-up (learning_rate)",
+                    "热身之后的学习率（learning_rate）"), T_SYM),
+    params=(_steps("warmup_steps", 10, "steps of warm-up", "热身步数", ui=(1, 200)),
+            Param("start_lr", 0.0, "float", "lr at step 0", "第 0 步的学习率", 0.0, None,
+                  ui=(0.0, 0.1)),
+            Param("end_lr", 0.1, "float", "lr the ramp heads for", "热身终点学习率", 0.0, None,
+                  ui=(0.0, 0.5))),
+    code={"paddle": "paddle.optimizer.lr.LinearWarmup(learning_rate={base_lr}, "
+                    "warmup_steps={warmup_steps}, start_lr={start_lr}, end_lr={end_lr})"},
+    notes=Text("The ramp stops one step short of end_lr; from step warmup_steps on the lr is "
+               "learning_rate, which Paddle also accepts as another schedule.",
+               "热身在到达 end_lr 的前一步结束；从第 warmup_steps 步起学习率等于 learning_rate，"
+               "Paddle 也允许这里传入另一个调度器。"),
+)
+
+# --- Hugging Face transformers --------------------------------------------------------------------
+
+_WARM = _steps("num_warmup_steps", 10, "steps of linear warm-up from 0", "从 0 线性升温的步数",
+               low=0, ui=(0, 500))
+_TRAIN = _steps("num_training_steps", 100, "total optimizer steps of the run", "整个训练的总步数",
+                ui=(1, 5000))
+_HF_SYMS = (ETA_T, ETA0, Symbol("w", "num_warmup_steps", "预热步数（num_warmup_steps）"),
+            Symbol("T", "num_training_steps", "总训练步数（num_training_steps）"), T_SYM)
+
+_add(
+    name="WarmupLinear", owner="transformers", unit=ITER, fn=F.warmup_linear,
+    check=_check_warmup_within,
+    title=Text("Linear warm-up, linear decay", "线性预热 + 线性衰减"),
+    summary=Text("Rise from 0 over the warm-up, then fall linearly to 0 at the last step.",
+                 "预热阶段从 0 升起，之后线性降到最后一步的 0。"),
+    formula=r"\eta_t = \eta_0 \begin{cases} t / w & t < w \\ \max\left(0, \frac{T - t}{T - w}"
+            r"\right) & t \ge w \end{cases}",
+    symbols=_HF_SYMS, params=(_WARM, _TRAIN),
+    code={"transformers": "transformers.get_linear_schedule_with_warmup(optimizer, "
+                          "num_warmup_steps={num_warmup_steps}, "
+                          "num_training_steps={num_training_steps})"},
+)
+
+_add(
+    name="WarmupCosine", owner="transformers", unit=ITER, fn=F.warmup_cosine,
+    check=_check_warmup_within,
+    title=Text("Linear warm-up, cosine decay", "线性预热 + 余弦衰减"),
+    summary=Text("Rise from 0 over the warm-up, then follow a cosine down to 0.",
+                 "预热阶段从 0 升起，之后沿余弦降到 0。"),
+    formula=r"\eta_t = \eta_0 \begin{cases} t / w & t < w \\ \max\left(0, \tfrac{1}{2}\left(1 + "
+            r"\cos(2\pi c\, p_t)\right)\right) & t \ge w \end{cases},\quad p_t = \frac{t - w}{T - w}",
+    symbols=(*_HF_SYMS, Symbol("c", "num_cycles (0.5: one half cosine)",
+                               "余弦波数（num_cycles，0.5 即半个余弦）")),
+    params=(_WARM, _TRAIN, Param("num_cycles", 0.5, "float", "number of cosine waves",
+                                 "余弦波的个数", 0.0, None, low_open=True, ui=(0.25, 5.0))),
+    code={"transformers": "transformers.get_cosine_schedule_with_warmup(optimizer, "
+                          "num_warmup_steps={num_warmup_steps}, "
+                          "num_training_steps={num_training_steps}, num_cycles={num_cycles})",
+          "keras": "keras.optimizers.schedules.CosineDecay(0.0, "
+                   "decay_steps={num_training_steps} - {num_warmup_steps}, "
+                   "warmup_target={base_lr}, warmup_steps={num_warmup_steps})"},
+    keras="keras.optimizers.schedules.CosineDecay(warmup_target=...)",
+    notes=Text("Keras' CosineDecay with warmup_target matches for num_cycles=0.5.",
+               "num_cycles=0.5 时与 Keras 带 warmup_target 的 CosineDecay 相同。"),
+)
+
+_add(
+    name="InverseSqrt", owner="transformers", unit=ITER, fn=F.inverse_sqrt,
+    title=Text("Warm-up, then inverse square root", "预热 + 平方根倒数衰减"),
+    summary=Text("Rise from 0 over the warm-up, then decay as 1/sqrt(t).",
+                 "预热阶段从 0 升起，之后按 1/sqrt(t) 衰减。"),
+    formula=r"\eta_t = \eta_0 \begin{cases} t / w & t < w \\ \sqrt{\tau / (t - w + \tau)} & "
+            r"t \ge w \end{cases}",
+    symbols=(ETA_T, ETA0, Symbol("w", "num_warmup_steps", "预热步数（num_warmup_steps）"),
+             Symbol(r"\tau", "timescale (default: num_warmup_steps, or 10000)",
+                    "时间尺度 timescale（默认等于 num_warmup_steps，为 0 时取 10000）"), T_SYM),
+    params=(_WARM, _steps("timescale", None, "how fast the decay goes (None: num_warmup_steps)",
+                          "衰减的时间尺度（None 表示取 num_warmup_steps）", ui=(1, 10000),
+                          optional=True)),
+    code={"transformers": "transformers.get_inverse_sqrt_schedule(optimizer, "
+                          "num_warmup_steps={num_warmup_steps}, timescale={timescale})"},
+)
+
+_add(
+    name="WarmupStableDecay", owner="transformers", unit=ITER, fn=F.warmup_stable_decay,
+    title=Text("Warm-up, stable, decay (WSD)", "预热-平稳-衰减（WSD）"),
+    summary=Text("Warm up, hold the peak for num_stable_steps, then decay to min_lr_ratio.",
+                 "先预热，再在峰值保持 num_stable_steps 步，最后衰减到 min_lr_ratio。"),
+    formula=r"\eta_t = \eta_0 \begin{cases} r + (1 - r)\,u(t / w) & t < w \\ 1 & t < w + s \\ r + "
+            r"(1 - r)\,d\left(\frac{t - w - s}{D}\right) & t < w + s + D \\ r & \text{after} "
+            r"\end{cases}",
+    symbols=(ETA_T, ETA0, Symbol("w, s, D", "warm-up, stable and decay steps",
+                                 "预热、平稳、衰减的步数"),
+             Symbol("r", "min_lr_ratio", "最低学习率比例（min_lr_ratio）"),
+             Symbol("u, d", "warm-up and decay shapes: linear, cosine or 1-sqrt",
+                    "预热与衰减的形状：linear、cosine 或 1-sqrt"), T_SYM),
+    params=(_WARM,
+            _steps("num_stable_steps", 50, "steps held at the peak", "保持在峰值的步数", low=0,
+                   ui=(0, 2000)),
+            _steps("num_decay_steps", 40, "steps of the final decay", "最后衰减阶段的步数", low=0,
+                   ui=(0, 2000)),
+            _choice("decay_type", "cosine", ("linear", "cosine", "1-sqrt"), "shape of the decay",
+                    "衰减的形状"),
+            Param("min_lr_ratio", 0.0, "float", "final lr as a fraction of the peak",
+                  "最终学习率占峰值的比例", 0.0, 1.0),
+            _choice("warmup_type", "linear", ("linear", "cosine", "1-sqrt"),
+                    "shape of the warm-up", "预热的形状"),
+            Param("num_cycles", 0.5, "float", "cosine waves in the decay", "衰减阶段的余弦波数",
+                  0.0, None, low_open=True, ui=(0.25, 2.0))),
+    code={"transformers": "transformers.get_wsd_schedule(optimizer, "
+                          "num_warmup_steps={num_warmup_steps}, "
+                          "num_stable_steps={num_stable_steps}, "
+                          "num_decay_steps={num_decay_steps}, decay_type='{decay_type}', "
+                          "min_lr_ratio={min_lr_ratio})"},
+)
+
+# Which schedules may sit inside the composites (see the notes of SequentialLR and
+# ChainedScheduler): chaining needs schedules that multiply the running lr; a sequence needs
+# schedules that restart cleanly from step 0 on the shared initial lr.
+CHAINABLE = ("ConstantLR", "LinearLR", "StepLR", "MultiStepLR", "ExponentialLR", "PolynomialLR",
+             "MultiplicativeLR")
+SEQUENCEABLE = tuple(n for n in SCHEDULES if n not in (
+    "ReduceLROnPlateau", "SequentialLR", "ChainedScheduler", "OneCycleLR"))
+
+# --- reading the catalogue ------------------------------------------------------------------------
+
+
+def get(name: str) -> Schedule:
+    """The catalogue entry called ``name``; an unknown name lists the closest ones."""
+    if isinstance(name, str) and name in SCHEDULES:
+        return SCHEDULES[name]
+    lowered = {n.lower(): n for n in SCHEDULES}
+    close = difflib.get_close_matches(str(name).lower(), lowered, n=3, cutoff=0.5)
+    close = [lowered[c] for c in close] or list(SCHEDULES)[:3]
+    raise fail(f"unknown schedule {name!r}; closest: {', '.join(close)}",
+               f"未知的调度器 {name!r}；最接近的是：{', '.join(close)}")
+
+
+def check_base_lr(base_lr) -> float:
+    return Param("base_lr", 0.1, "float", "", "", 0.0, None, low_open=True).check(base_lr)
+
+
+def check_steps(steps) -> int:
+    return Param("steps", 100, "int", "", "", 1, 10_000_000).check(steps)
+
+
+def resolve(spec: Schedule, params: dict, steps: int | None = None) -> dict:
+    """Validate ``params`` for ``spec``: fill defaults, check each value, then the rules between
+    them. Returns the complete, canonical parameter dict."""
+    known = {p.name for p in spec.params}
+    for key in params:
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1)
+            hint_en = f"; did you mean {close[0]!r}?" if close else ""
+            hint_zh = f"；是不是想写 {close[0]!r}？" if close else ""
+            allowed = ", ".join(sorted(known)) or "none"
+            raise fail(f"{spec.name} has no parameter {key!r}{hint_en} (parameters: {allowed})",
+                       f"{spec.name} 没有参数 {key!r}{hint_zh}（可用参数：{allowed}）", TypeError)
+    out = {}
+    for p in spec.params:
+        if p.name not in params:
+            if p.required:
+                raise fail(f"{spec.name} needs {p.name}= ({p.en})",
+                           f"{spec.name} 需要参数 {p.name}=（{p.zh}）", TypeError)
+            out[p.name] = p.default
+        else:
+            out[p.name] = p.check(params[p.name])
+    if "schedulers" in out:
+        out["schedulers"] = _resolve_members(spec, out["schedulers"])
+    if spec.check is not None:
+        spec.check(out, steps)
+    return out
+
+
+def _resolve_members(spec: Schedule, members) -> list:
+    allowed = CHAINABLE if spec.name == "ChainedScheduler" else SEQUENCEABLE
+    if isinstance(members, (str, bytes)) or not hasattr(members, "__iter__") or not members:
+        raise fail(f"schedulers must be a non-empty list of (name, params) pairs, got {members!r}",
+                   f"schedulers 必须是非空的 (名称, 参数) 列表，收到 {members!r}", TypeError)
+    out = []
+    for i, item in enumerate(members):
+        if not (isinstance(item, (tuple, list)) and len(item) == 2 and isinstance(item[1], dict)):
+            raise fail(f"schedulers[{i}] must be a (name, params) pair, got {item!r}",
+                       f"schedulers[{i}] 必须是 (名称, 参数字典)，收到 {item!r}", TypeError)
+        member = get(item[0])
+        if member.name not in allowed or (spec.name == "SequentialLR" and i > 0
+                                          and member.name == "MultiplicativeLR"):
+            raise fail(f"{spec.name} cannot hold {member.name} (schedulers[{i}]); allowed: "
+                       f"{', '.join(allowed)}",
+                       f"{spec.name} 不能包含 {member.name}（schedulers[{i}]）；可用的有："
+                       f"{', '.join(allowed)}")
+        out.append((member, resolve(member, item[1])))
+    return out
+
+
+def evaluate(spec: Schedule, t: np.ndarray, base_lr: float, params: dict) -> np.ndarray:
+    """The closed form of a resolved entry at steps ``t``."""
+    if spec.name in ("SequentialLR", "ChainedScheduler"):
+        return spec.fn(t, base_lr, **params, curve_of=evaluate)
+    return spec.fn(t, base_lr, **params)
+
+
+def curve(name: str, steps: int, base_lr: float = 0.1, **params) -> np.ndarray:
+    r"""The learning rate in force at each of ``steps`` optimizer steps.
+
+    Element ``t`` is what ``optimizer.param_groups[0]["lr"]`` holds after ``t`` calls of
+    ``scheduler.step()`` in the framework that owns ``name``. Closed form, no torch.
+
+    >>> curve("StepLR", 5, base_lr=1.0, step_size=2, gamma=0.5)
+    array([1.  , 1.  , 0.5 , 0.5 , 0.25])
+    """
+    spec = get(name)
+    steps, base_lr = check_steps(steps), check_base_lr(base_lr)
+    resolved = resolve(spec, params, steps)
+    out = np.asarray(evaluate(spec, np.arange(steps, dtype=np.int64), base_lr, resolved),
+                     dtype=np.float64)
+    if not np.all(np.isfinite(out)) or np.any(out < 0):
+        bad = int(np.flatnonzero(~np.isfinite(out) | (out < 0))[0])
+        raise fail(f"{name} gives lr={out[bad]} at step {bad}: every learning rate must be a "
+                   f"finite number >= 0 (check lr_lambda or the parameters)",
+                   f"{name} 在第 {bad} 步得到 lr={out[bad]}：学习率必须是 >= 0 的有限数"
+                   f"（请检查 lr_lambda 或参数）")
+    return out
+
+
+def code(name: str, framework: str = "pytorch", base_lr: float = 0.1, **params) -> str:
+    """The line a learner writes for ``name`` in ``framework``, filled with these parameters."""
+    spec = get(name)
+    if framework not in spec.code:
+        have = ", ".join(spec.code)
+        raise fail(f"{name} has no {framework} code; it has: {have}",
+                   f"{name} 没有 {framework} 写法；已有：{have}")
+    values = {p.name: p.default for p in spec.params}
+    values.update(params)
+    shown = {k: getattr(v, "__name__", v) if callable(v) else v for k, v in values.items()}
+    return spec.code[framework].format(base_lr=base_lr, **shown)

@@ -1,0 +1,208 @@
+"""Parameter specs and the checks every value passes at lrlessons' boundary.
+
+A ``Param`` is enough to validate a value, explain it in two languages and build a slider for it.
+A bad value raises ``ValueError`` or ``TypeError`` naming the parameter, the value received and
+the allowed range, in English and Chinese in one message; nothing is clamped and nothing reaches
+torch unchecked.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .i18n import bilingual
+
+
+def fail(en: str, zh: str, kind: type[Exception] = ValueError) -> Exception:
+    """Build the bilingual error lrlessons raises; ``raise fail(...)``."""
+    return kind(bilingual(en, zh))
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a schedule.
+
+    kind: ``int``, ``float``, ``bool``, ``choice``, ``ints`` (increasing integers), ``floats``,
+    ``callable``, ``series`` (one finite number per step) or ``schedulers``.
+    ``low``/``high`` bound the valid range (``None``: unbounded), ``*_open`` excludes the bound;
+    ``ui`` is the slider range when it differs from the valid one; ``scale`` is ``linear`` or
+    ``log`` for the slider.
+    """
+
+    name: str
+    default: Any
+    kind: str
+    en: str
+    zh: str
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+    scale: str = "linear"
+    ui: tuple[float, float] | None = None
+    choices: tuple = ()
+    optional: bool = False  # None is a valid value (torch's "not given")
+    required: bool = False  # no default: the caller must pass it
+
+    @property
+    def range_text(self) -> str:
+        if self.kind == "choice":
+            return "{" + ", ".join(repr(c) for c in self.choices) + "}"
+        lo = "-inf" if self.low is None else _num(self.low)
+        hi = "inf" if self.high is None else _num(self.high)
+        left = "(" if self.low is None or self.low_open else "["
+        right = ")" if self.high is None or self.high_open else "]"
+        return f"{left}{lo}, {hi}{right}"
+
+    @property
+    def slider_range(self) -> tuple[float, float] | None:
+        """(low, high) for a slider, or None when the parameter is no number."""
+        if self.kind not in ("int", "float"):
+            return None
+        if self.ui is not None:
+            return self.ui
+        return (self.low, self.high)
+
+    def check(self, value: Any) -> Any:
+        """Return ``value`` in canonical form, or raise the bilingual error."""
+        if value is None and (self.optional or self.default is None and not self.required):
+            return None
+        if self.kind == "int":
+            return self._in_range(_as_int(self.name, value))
+        if self.kind == "float":
+            return self._in_range(_as_float(self.name, value))
+        if self.kind == "bool":
+            if not isinstance(value, (bool, type(True))) and value not in (0, 1):
+                raise fail(f"{self.name} must be True or False, got {value!r}",
+                           f"{self.name} 必须是 True 或 False，收到 {value!r}", TypeError)
+            return bool(value)
+        if self.kind == "choice":
+            if value not in self.choices:
+                raise fail(f"{self.name} must be one of {self.range_text}, got {value!r}",
+                           f"{self.name} 必须是 {self.range_text} 之一，收到 {value!r}")
+            return value
+        if self.kind == "ints":
+            return self._increasing([_as_int(self.name, v) for v in _as_list(self.name, value)])
+        if self.kind in ("floats", "series"):
+            return [self._in_range(_as_float(self.name, v)) for v in _as_list(self.name, value)]
+        if self.kind == "callable":
+            if not callable(value):
+                raise fail(f"{self.name} must be a function of the step, got {value!r}",
+                           f"{self.name} 必须是一个以步数为参数的函数，收到 {value!r}", TypeError)
+            return value
+        return value  # "schedulers" is checked by the catalogue, which knows the names
+
+    def _in_range(self, v):
+        below = self.low is not None and (v < self.low or self.low_open and v == self.low)
+        above = self.high is not None and (v > self.high or self.high_open and v == self.high)
+        if below or above:
+            raise fail(f"{self.name} must be in {self.range_text}, got {_num(v)}",
+                       f"{self.name} 必须在 {self.range_text} 之间，收到 {_num(v)}")
+        return v
+
+    def _increasing(self, values: list[int]) -> list[int]:
+        for v in values:
+            self._in_range(v)
+        if any(b <= a for a, b in zip(values, values[1:])):
+            raise fail(f"{self.name} must be strictly increasing, got {values}",
+                       f"{self.name} 必须严格递增，收到 {values}")
+        return values
+
+
+@dataclass(frozen=True)
+class Text:
+    """A piece of prose in both languages."""
+
+    en: str
+    zh: str
+
+    def __getitem__(self, lang: str) -> str:
+        return getattr(self, lang)
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """One symbol of a formula, explained."""
+
+    latex: str
+    en: str
+    zh: str
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """One catalogue entry: everything the course knows about a schedule.
+
+    ``formula`` is LaTeX; ``fn`` computes it (``lrlessons.formulas``); ``code`` holds, per
+    framework, the line a learner writes, with ``{param}`` placeholders; ``keras`` names the Keras
+    3 equivalent when there is one and ``notes`` says where frameworks differ.
+    """
+
+    name: str
+    owner: str  # "pytorch", "paddle" or "transformers"
+    title: Text
+    summary: Text
+    formula: str
+    symbols: tuple[Symbol, ...]
+    params: tuple[Param, ...]
+    unit: str  # "epoch" or "iteration": what one scheduler.step() usually stands for
+    fn: Callable
+    code: dict[str, str]
+    keras: str | None = None
+    notes: Text | None = None
+    uses_base_lr: bool = True
+    check: Callable[[dict, int | None], None] | None = None  # cross-parameter rules
+    tags: tuple[str, ...] = field(default=())
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+    @property
+    def defaults(self) -> dict:
+        return {p.name: p.default for p in self.params}
+
+
+def _num(v) -> str:
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return str(int(v)) if abs(v) >= 1 or v == 0 else repr(v)
+    return repr(v) if isinstance(v, float) else str(v)
+
+
+def _as_int(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        if isinstance(value, numbers.Real) and float(value).is_integer():
+            return int(value)
+        raise fail(f"{name} must be an integer, got {value!r}",
+                   f"{name} 必须是整数，收到 {value!r}", TypeError)
+    return int(value)
+
+
+def _as_float(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise fail(f"{name} must be a number, got {value!r}",
+                   f"{name} 必须是数字，收到 {value!r}", TypeError)
+    v = float(value)
+    if not math.isfinite(v):
+        raise fail(f"{name} must be a finite number, got {v}",
+                   f"{name} 必须是有限的数，收到 {v}")
+    return v
+
+
+def _as_list(name: str, value: Any) -> list:
+    if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence, _array_type())):
+        raise fail(f"{name} must be a list, got {value!r}",
+                   f"{name} 必须是列表，收到 {value!r}", TypeError)
+    return list(value)
+
+
+def _array_type():
+    import numpy as np
+
+    return np.ndarray

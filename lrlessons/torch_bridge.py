@@ -1,0 +1,115 @@
+"""Real torch schedulers for every catalogue entry, and the curve obtained by stepping them.
+
+PyTorch entries get torch's own class. Paddle and Hugging Face entries get a small
+``LRScheduler`` subclass of ours whose ``get_lr`` is the catalogue's closed form: a real scheduler
+(not a LambdaLR around a closure), so ``state_dict()``/``load_state_dict()`` round-trip and a
+resumed run continues the identical curve.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch.optim import lr_scheduler
+
+from .catalogue import SCHEDULES, check_base_lr, check_steps, evaluate, get, resolve
+from .params import Schedule
+
+torch.set_num_threads(1)  # Binder gives one CPU; more threads only add overhead at this size.
+
+
+class CatalogueLR(lr_scheduler.LRScheduler):
+    """Base of our schedulers for entries torch has no class for: the lr is the catalogue's
+    closed form at ``last_epoch``."""
+
+    entry: str = ""
+
+    def __init__(self, optimizer, last_epoch: int = -1, **params):
+        spec = SCHEDULES[self.entry]
+        self.params = resolve(spec, params)
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        spec, t = SCHEDULES[self.entry], np.array([self.last_epoch], dtype=np.int64)
+        return [float(evaluate(spec, t, base, self.params)[0]) for base in self.base_lrs]
+
+
+def _our_class(name: str) -> type[CatalogueLR]:
+    doc = f"{name} ({SCHEDULES[name].owner}) as a torch scheduler: {SCHEDULES[name].summary.en}"
+    return type(name, (CatalogueLR,), {"entry": name, "__doc__": doc, "__module__": __name__})
+
+
+OUR_SCHEDULERS = {n: _our_class(n) for n, s in SCHEDULES.items() if s.owner != "pytorch"}
+globals().update(OUR_SCHEDULERS)  # importable by name, so pickled checkpoints resolve
+
+
+def _torch_kwargs(spec: Schedule, p: dict, optimizer) -> dict:
+    """Our validated parameters, in the form torch's constructor takes."""
+    kw = {k: v for k, v in p.items() if v is not None or k == "step_size_down"}
+    if spec.name == "CyclicLR":
+        kw["base_lr"] = optimizer.param_groups[0]["lr"]
+    if spec.name == "OneCycleLR" and p["total_steps"] is not None:
+        kw.pop("epochs", None), kw.pop("steps_per_epoch", None)
+    if spec.name == "ReduceLROnPlateau":
+        kw.pop("metrics", None)
+    return kw
+
+
+def torch_scheduler(name: str, optimizer, **params):
+    """A real torch scheduler for catalogue entry ``name`` on ``optimizer``.
+
+    SequentialLR and ChainedScheduler take ``schedulers=[(name, params), ...]``; their members are
+    built on the same optimizer. ReduceLROnPlateau ignores ``metrics=`` here: pass each value to
+    ``step()``.
+    """
+    spec = get(name)
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        from .params import fail
+
+        raise fail(f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}",
+                   f"optimizer 必须是 torch.optim.Optimizer，收到 {type(optimizer).__name__}",
+                   TypeError)
+    check_base_lr(optimizer.param_groups[0]["lr"])
+    if spec.name == "ReduceLROnPlateau":
+        params = {"metrics": [], **params}
+    p = resolve(spec, params)
+    if spec.owner != "pytorch":
+        return OUR_SCHEDULERS[name](optimizer, **params)
+    if spec.name in ("SequentialLR", "ChainedScheduler"):
+        members = [torch_scheduler(n, optimizer, **mp) for n, mp in params["schedulers"]]
+        if spec.name == "ChainedScheduler":
+            return lr_scheduler.ChainedScheduler(members, optimizer=optimizer)
+        return lr_scheduler.SequentialLR(optimizer, members, milestones=p["milestones"])
+    return getattr(lr_scheduler, name)(optimizer, **_torch_kwargs(spec, p, optimizer))
+
+
+def make_optimizer(base_lr: float = 0.1, params=None):
+    """SGD with momentum (CyclicLR and OneCycleLR cycle momentum) on a dummy parameter."""
+    params = [torch.zeros(1, requires_grad=True)] if params is None else params
+    return torch.optim.SGD(params, lr=check_base_lr(base_lr), momentum=0.9)
+
+
+def torch_curve(name: str, steps: int, base_lr: float = 0.1, **params) -> np.ndarray:
+    """``curve()`` obtained by really stepping torch: optimizer.step(), then scheduler.step(),
+    recording ``param_groups[0]["lr"]`` before each optimizer step."""
+    spec = get(name)
+    steps = check_steps(steps)
+    resolve(spec, params, steps)  # the same errors as curve(), before torch sees anything
+    optimizer = make_optimizer(base_lr)
+    scheduler = torch_scheduler(name, optimizer, **params)
+    metrics = params.get("metrics")
+    out = np.empty(steps)
+    for t in range(steps):
+        out[t] = optimizer.param_groups[0]["lr"]
+        if t == steps - 1:
+            break
+        optimizer.step()
+        if metrics is not None:
+            scheduler.step(metrics[t])
+        else:
+            scheduler.step()
+    return out
+
+
+__all__ = ["CatalogueLR", "OUR_SCHEDULERS", "make_optimizer", "torch_curve", "torch_scheduler",
+           *OUR_SCHEDULERS]
