@@ -474,7 +474,7 @@ _add(
             Param("min_lr", 0.0, "float", "lowest lr allowed", "允许的最低学习率", 0.0, None,
                   ui=(0.0, 0.05)),
             Param("eps", 1e-8, "float", "smaller changes are skipped", "小于它的变化会被忽略",
-                  0.0, None)),
+                  0.0, None, scale="log", ui=(1e-12, 1e-4))),
     code={"pytorch": "torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode='{mode}', "
                      "factor={factor}, patience={patience})  # scheduler.step(val_loss)",
           "keras": "keras.callbacks.ReduceLROnPlateau(monitor='val_loss', factor={factor}, "
@@ -866,13 +866,20 @@ def curve(name: str, steps: int, base_lr: float = 0.1, **params) -> np.ndarray:
     resolved = resolve(spec, params, steps)
     out = np.asarray(evaluate(spec, np.arange(steps, dtype=np.int64), base_lr, resolved),
                      dtype=np.float64)
-    if not np.all(np.isfinite(out)) or np.any(out < 0):
-        bad = int(np.flatnonzero(~np.isfinite(out) | (out < 0))[0])
-        raise fail(f"{name} gives lr={out[bad]} at step {bad}: every learning rate must be a "
-                   f"finite number >= 0 (check lr_lambda or the parameters)",
-                   f"{name} 在第 {bad} 步得到 lr={out[bad]}：学习率必须是 >= 0 的有限数"
+    return check_finite(name, out)
+
+
+def check_finite(name: str, lr: np.ndarray, rounding: float = 0.0) -> np.ndarray:
+    """Refuse a curve holding NaN, inf or a negative lr (a user's lr_lambda can produce them).
+    ``rounding`` tolerates the -1e-17 a recursive torch update leaves where the lr reaches 0."""
+    bad = ~np.isfinite(lr) | (lr < -rounding)
+    if bad.any():
+        at = int(np.flatnonzero(bad)[0])
+        raise fail(f"{name} gives lr={lr[at]} at step {at}: every learning rate must be a finite "
+                   f"number >= 0 (check lr_lambda or the parameters)",
+                   f"{name} 在第 {at} 步得到 lr={lr[at]}：学习率必须是 >= 0 的有限数"
                    f"（请检查 lr_lambda 或参数）")
-    return out
+    return lr
 
 
 def code(name: str, framework: str = "pytorch", base_lr: float = 0.1, **params) -> str:

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from torch.optim import lr_scheduler
 
-from .catalogue import SCHEDULES, check_base_lr, check_steps, evaluate, get, resolve
+from .catalogue import SCHEDULES, check_base_lr, check_finite, check_steps, evaluate, get, resolve
 from .params import Schedule
 
 torch.set_num_threads(1)  # Binder gives one CPU; more threads only add overhead at this size.
@@ -69,7 +69,8 @@ def torch_scheduler(name: str, optimizer, **params):
         raise fail(f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}",
                    f"optimizer 必须是 torch.optim.Optimizer，收到 {type(optimizer).__name__}",
                    TypeError)
-    check_base_lr(optimizer.param_groups[0]["lr"])
+    group = optimizer.param_groups[0]
+    check_base_lr(group.get("initial_lr", group["lr"]))  # a warm-up member may have set lr to 0
     if spec.name == "ReduceLROnPlateau":
         params = {"metrics": [], **params}
     p = resolve(spec, params)
@@ -108,7 +109,7 @@ def torch_curve(name: str, steps: int, base_lr: float = 0.1, **params) -> np.nda
             scheduler.step(metrics[t])
         else:
             scheduler.step()
-    return out
+    return check_finite(name, out, rounding=1e-12 * np.nanmax(np.abs(out), initial=0.0))
 
 
 __all__ = ["CatalogueLR", "OUR_SCHEDULERS", "make_optimizer", "torch_curve", "torch_scheduler",
