@@ -64,8 +64,8 @@ def main():
     worst = None
     for name in lrlessons.SCHEDULES:
         params = PARAMS.get(name, {})
-        fast = best_of(lambda: lrlessons.curve(name, STEPS, **params), 20)
-        slow = best_of(lambda: lrlessons.torch_curve(name, STEPS, **params), 2)
+        fast = best_of(lambda n=name, p=params: lrlessons.curve(n, STEPS, **p), 20)
+        slow = best_of(lambda n=name, p=params: lrlessons.torch_curve(n, STEPS, **p), 2)
         ratio = slow / fast
         mark = " (not closed form)" if name in NOT_CLOSED else ""
         print(f"{name:30s} {fast * 1e3:10.3f} {slow * 1e3:10.1f} {ratio:8.0f}{mark}")

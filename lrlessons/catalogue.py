@@ -477,8 +477,9 @@ _add(
                   0.0, None, scale="log", ui=(1e-12, 1e-4))),
     code={"pytorch": "torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode='{mode}', "
                      "factor={factor}, patience={patience})  # scheduler.step(val_loss)",
-          "keras": "keras.callbacks.ReduceLROnPlateau(monitor='val_loss', factor={factor}, "
-                   "patience={patience} + 1, min_lr={min_lr})",
+          "keras": "keras.callbacks.ReduceLROnPlateau(monitor='val_loss', mode='{mode}', "
+                   "factor={factor}, patience={patience} + 1, cooldown={cooldown} + 1, "
+                   "min_delta={threshold}, min_lr={min_lr})",
           "paddle": "paddle.optimizer.lr.ReduceOnPlateau(learning_rate={base_lr}, mode='{mode}', "
                     "decay_rate={factor}, patience={patience})",
           "transformers": "transformers.get_reduce_on_plateau_schedule(optimizer, "
@@ -712,8 +713,11 @@ _add(
                    "decay_steps={num_training_steps} - {num_warmup_steps}, "
                    "warmup_target={base_lr}, warmup_steps={num_warmup_steps})"},
     keras="keras.optimizers.schedules.CosineDecay(warmup_target=...)",
-    notes=Text("Keras' CosineDecay with warmup_target matches for num_cycles=0.5.",
-               "num_cycles=0.5 时与 Keras 带 warmup_target 的 CosineDecay 相同。"),
+    notes=Text("Keras' CosineDecay with warmup_target matches for num_cycles=0.5 up to "
+               "num_training_steps; past it transformers' cosine climbs back up while Keras "
+               "holds 0.",
+               "num_cycles=0.5 时，在 num_training_steps 之前与 Keras 带 warmup_target 的 "
+               "CosineDecay 相同；超过之后 transformers 的余弦会重新升高，而 Keras 保持为 0。"),
 )
 
 _add(

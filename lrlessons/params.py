@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from .i18n import bilingual
 
 
@@ -76,7 +78,7 @@ class Param:
         if self.kind == "float":
             return self._in_range(_as_float(self.name, value))
         if self.kind == "bool":
-            if not isinstance(value, (bool, type(True))) and value not in (0, 1):
+            if not isinstance(value, (bool, np.bool_)):
                 raise fail(f"{self.name} must be True or False, got {value!r}",
                            f"{self.name} 必须是 True 或 False，收到 {value!r}", TypeError)
             return bool(value)
@@ -196,13 +198,8 @@ def _as_float(name: str, value: Any) -> float:
 
 
 def _as_list(name: str, value: Any) -> list:
-    if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence, _array_type())):
+    if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence, np.ndarray)):
         raise fail(f"{name} must be a list, got {value!r}",
                    f"{name} 必须是列表，收到 {value!r}", TypeError)
     return list(value)
 
-
-def _array_type():
-    import numpy as np
-
-    return np.ndarray

@@ -1,0 +1,80 @@
+# lrlessons developer entry points (GNU make). `make` lists the targets.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+VENV  := .venv
+PY    := $(VENV)/bin/python
+PIP   := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+# Exact pin, always: an unpinned torch resolves to the multi-GB CUDA build on PyPI.
+TORCH := torch==2.13.0
+
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export KERAS_BACKEND := torch
+
+# Lesson notebooks; nbval is skipped until there are some.
+NOTEBOOKS := $(shell find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' 2>/dev/null)
+NBVAL_ARGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+              -p no:cacheprovider
+# Jupyter refuses to start as root unless told to.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True)
+LAB_ARGS ?=
+
+.PHONY: help venv sysdeps lab test bench lint student clean
+
+help:
+	@echo "make venv     create .venv and install lrlessons[keras,dev] (torch==2.13.0 CPU first)"
+	@echo "make sysdeps  apt-install fonts-noto-cjk and chromium if missing (.ci/sysdeps.sh)"
+	@echo "make lab      JupyterLab on 127.0.0.1 over notebooks/ (extra flags: LAB_ARGS=...)"
+	@echo "make test     pytest tests/, then nbval over notebooks/**/*.ipynb"
+	@echo "make bench    run every benchmarks/*.py"
+	@echo "make lint     ruff check lrlessons tests benchmarks"
+	@echo "make student  generate student notebooks (python -m lrlessons.student)"
+	@echo "make clean    remove .venv, caches and build artifacts"
+
+venv: $(STAMP)
+
+# Reinstalls only when pyproject.toml changes. torch goes in first, pinned, so the editable
+# install finds it satisfied and never resolves torch from the registry.
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install --progress-bar off $(TORCH)
+	$(PIP) install --progress-bar off -e ".[keras,dev]"
+	touch $@
+
+sysdeps:
+	bash .ci/sysdeps.sh
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab notebooks/ --ServerApp.ip=127.0.0.1 $(ALLOW_ROOT) $(LAB_ARGS)
+
+# Headless plots, stable hashing, one BLAS thread per process (2-core machines).
+test: export MPLBACKEND := Agg
+test: export PYTHONHASHSEED := 0
+test: export OMP_NUM_THREADS := 1
+# Both suites always run; the target fails if either did. nbval runs without MPLBACKEND so the
+# kernel keeps its inline backend: under Agg figures vanish from the outputs nbval compares.
+test: $(STAMP) sysdeps
+	rc=0; \
+	$(PY) -m pytest tests || rc=$$?; \
+	$(if $(NOTEBOOKS),env -u MPLBACKEND $(PY) -m pytest $(NBVAL_ARGS) notebooks || rc=$$?; , \
+	    echo "test: no notebooks yet, nbval skipped"; ) \
+	exit $$rc
+
+bench: export MPLBACKEND := Agg
+bench: $(STAMP)
+	shopt -s nullglob; for f in benchmarks/*.py; do echo "== $$f"; $(PY) "$$f"; done
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check lrlessons tests benchmarks
+
+student: $(STAMP)
+	$(PY) -m lrlessons.student
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis \
+	       student benchmarks/out tests/screenshots
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
