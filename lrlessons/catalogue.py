@@ -194,7 +194,7 @@ _add(
 )
 
 _add(
-    name="MultiStepLR", owner="pytorch", unit=EPOCH, fn=F.multi_step_lr,
+    name="MultiStepLR", span=120, owner="pytorch", unit=EPOCH, fn=F.multi_step_lr,
     title=Text("Multi-step decay", "多阶梯衰减（多间隔衰减）"),
     summary=Text("Multiply the learning rate by gamma at each listed milestone.",
                  "在每个指定的里程碑（milestone）处把学习率乘上 gamma。"),
@@ -219,7 +219,7 @@ _add(
 )
 
 _add(
-    name="ConstantLR", owner="pytorch", unit=EPOCH, fn=F.constant_lr,
+    name="ConstantLR", span=20, owner="pytorch", unit=EPOCH, fn=F.constant_lr,
     title=Text("Constant factor, then full", "先打折再恢复（常数因子）"),
     summary=Text("Hold the learning rate at factor times the base for total_iters steps.",
                  "前 total_iters 步把学习率固定为初始值乘 factor，之后恢复。"),
@@ -235,7 +235,7 @@ _add(
 )
 
 _add(
-    name="LinearLR", owner="pytorch", unit=EPOCH, fn=F.linear_lr,
+    name="LinearLR", span=20, owner="pytorch", unit=EPOCH, fn=F.linear_lr,
     title=Text("Linear ramp of the factor", "线性变化的系数"),
     summary=Text("Move the factor linearly from start_factor to end_factor over total_iters "
                  "steps, then hold it.",
@@ -283,7 +283,7 @@ _add(
 )
 
 _add(
-    name="PolynomialLR", owner="pytorch", unit=EPOCH, fn=F.polynomial_lr,
+    name="PolynomialLR", span=20, owner="pytorch", unit=EPOCH, fn=F.polynomial_lr,
     title=Text("Polynomial decay to zero", "多项式衰减（到 0）"),
     summary=Text("Decay along (1 - t/T)^power, reaching zero at total_iters.",
                  "按 (1 - t/T)^power 衰减，在 total_iters 步降到 0。"),
@@ -329,7 +329,7 @@ _add(
 )
 
 _add(
-    name="CosineAnnealingWarmRestarts", owner="pytorch", unit=EPOCH,
+    name="CosineAnnealingWarmRestarts", span=70, owner="pytorch", unit=EPOCH,
     fn=F.cosine_annealing_warm_restarts,
     title=Text("Cosine annealing with warm restarts (SGDR)", "带热重启的余弦退火（SGDR）"),
     summary=Text("Cosine cycles that jump back to the base lr; each cycle T_mult times longer.",
@@ -356,7 +356,7 @@ _add(
 )
 
 _add(
-    name="CyclicLR", owner="pytorch", unit=ITER, fn=F.cyclic_lr,
+    name="CyclicLR", span=8000, owner="pytorch", unit=ITER, fn=F.cyclic_lr,
     title=Text("Cyclical learning rate", "循环学习率"),
     summary=Text("Triangle waves between base_lr and max_lr, stepped every batch.",
                  "在 base_lr 和 max_lr 之间做三角波，每个 batch 调用一次。"),
@@ -414,7 +414,7 @@ _add(
     params=(Param("max_lr", 0.1, "float", "peak learning rate", "峰值学习率", 0.0, None,
                   low_open=True, scale="log", ui=(1e-4, 10.0)),
             _steps("total_steps", 100, "steps in the whole cycle", "整个周期的总步数", low=2,
-                   ui=(2, 5000), optional=True),
+                   ui=(10, 5000), optional=True),
             _steps("epochs", None, "epochs (with steps_per_epoch, if total_steps is None)",
                    "epoch 数（total_steps 为 None 时与 steps_per_epoch 一起用）", optional=True),
             _steps("steps_per_epoch", None, "optimizer steps per epoch", "每个 epoch 的优化步数",
@@ -537,7 +537,8 @@ _add(
 # --- PaddlePaddle: paddle.optimizer.lr ------------------------------------------------------------
 
 _add(
-    name="PiecewiseDecay", owner="paddle", unit=EPOCH, fn=F.piecewise_decay, uses_base_lr=False,
+    name="PiecewiseDecay", span=300, owner="paddle", unit=EPOCH, fn=F.piecewise_decay,
+    uses_base_lr=False,
     check=_check_piecewise,
     title=Text("Piecewise constant", "分段常数衰减"),
     summary=Text("A given learning rate for each interval between boundaries.",
@@ -600,7 +601,7 @@ _add(
 )
 
 _add(
-    name="PolynomialDecay", owner="paddle", unit=EPOCH, fn=F.polynomial_decay,
+    name="PolynomialDecay", span=150, owner="paddle", unit=EPOCH, fn=F.polynomial_decay,
     title=Text("Polynomial decay to end_lr", "多项式衰减（到 end_lr）"),
     summary=Text("Polynomial decay from the base lr to end_lr; with cycle=True it starts over.",
                  "从初始学习率按多项式衰减到 end_lr；cycle=True 时会周期性地重新开始。"),
@@ -629,7 +630,7 @@ _add(
 )
 
 _add(
-    name="NoamDecay", owner="paddle", unit=ITER, fn=F.noam_decay,
+    name="NoamDecay", span=20000, owner="paddle", unit=ITER, fn=F.noam_decay,
     title=Text("Noam decay (Transformer)", "诺姆衰减（Noam，Transformer 原论文）"),
     summary=Text("Linear warm-up for warmup_steps, then decay as 1/sqrt(t).",
                  "前 warmup_steps 步线性升温，之后按 1/sqrt(t) 衰减。"),
@@ -647,7 +648,7 @@ _add(
 )
 
 _add(
-    name="LinearWarmup", owner="paddle", unit=ITER, fn=F.linear_warmup,
+    name="LinearWarmup", span=50, owner="paddle", unit=ITER, fn=F.linear_warmup,
     title=Text("Linear warm-up", "线性学习率热身"),
     summary=Text("Ramp linearly from start_lr to end_lr, then use the base learning rate.",
                  "从 start_lr 线性升到 end_lr，之后使用初始学习率。"),
@@ -673,10 +674,11 @@ _add(
 
 # --- Hugging Face transformers --------------------------------------------------------------------
 
+# Slider ranges that cannot cross: any warm-up slider value fits in any training length.
 _WARM = _steps("num_warmup_steps", 10, "steps of linear warm-up from 0", "从 0 线性升温的步数",
-               low=0, ui=(0, 500))
+               low=0, ui=(0, 100))
 _TRAIN = _steps("num_training_steps", 100, "total optimizer steps of the run", "整个训练的总步数",
-                ui=(1, 5000))
+                ui=(100, 5000))
 _HF_SYMS = (ETA_T, ETA0, Symbol("w", "num_warmup_steps", "预热步数（num_warmup_steps）"),
             Symbol("T", "num_training_steps", "总训练步数（num_training_steps）"), T_SYM)
 
@@ -721,7 +723,7 @@ _add(
 )
 
 _add(
-    name="InverseSqrt", owner="transformers", unit=ITER, fn=F.inverse_sqrt,
+    name="InverseSqrt", span=200, owner="transformers", unit=ITER, fn=F.inverse_sqrt,
     title=Text("Warm-up, then inverse square root", "预热 + 平方根倒数衰减"),
     summary=Text("Rise from 0 over the warm-up, then decay as 1/sqrt(t).",
                  "预热阶段从 0 升起，之后按 1/sqrt(t) 衰减。"),

@@ -13,14 +13,13 @@ LANGUAGES = ("zh", "en")
 _state = {"lang": "zh" if os.environ.get("LRLESSONS_LANG", "").startswith("zh") else "en"}
 
 
-def use_language(lang: str) -> str:
-    """Switch plots, widgets and messages to ``"zh"`` (简体中文) or ``"en"``; returns it."""
+def use_language(lang: str) -> None:
+    """Switch plots, widgets and messages to ``"zh"`` (简体中文) or ``"en"``."""
     if lang not in LANGUAGES:
         raise ValueError(bilingual(
             f"lang must be one of 'zh', 'en', got {lang!r}",
             f"lang 必须是 'zh' 或 'en'，收到 {lang!r}"))
     _state["lang"] = lang
-    return lang
 
 
 def language() -> str:
@@ -41,3 +40,9 @@ def pick(texts: dict) -> str:
 def bilingual(en: str, zh: str) -> str:
     """One message in both languages, as every lrlessons error is written."""
     return f"{en} / {zh}"
+
+
+def message(exc: BaseException) -> str:
+    """An exception's text in the learner's language (lrlessons errors carry both halves)."""
+    en, zh = getattr(exc, "en", None), getattr(exc, "zh", None)
+    return tr(en, zh) if en and zh else str(exc)

@@ -230,8 +230,18 @@ def _require_equivalent(spec: Schedule) -> None:
 # --- evaluating ---------------------------------------------------------------------------------
 
 
+def keras_values(schedule, steps: int, base_lr: float = 0.1) -> np.ndarray:
+    """The learning rates a Keras object gives at steps 0..steps-1: any ``LearningRateSchedule``
+    (yours too), or a ``LearningRateScheduler`` callback driven epoch by epoch on an SGD
+    optimizer that starts at ``base_lr``."""
+    steps, base_lr = check_steps(steps), check_base_lr(base_lr)
+    if isinstance(schedule, _keras().callbacks.LearningRateScheduler):
+        return _drive_scheduler(schedule, base_lr, steps)
+    return _evaluate_schedule(schedule, steps)
+
+
 def _evaluate_schedule(schedule, steps: int) -> np.ndarray:
-    """The schedule at steps 0..steps-1: one call on the whole vector when Keras' ops allow it,
+    """A schedule at steps 0..steps-1: one call on the whole vector when Keras' ops allow it,
     else one call per step (PiecewiseConstantDecay accumulates into a scalar in place, CosineDecay
     with a warm-up branches with ops.cond)."""
     ops = _keras().ops
@@ -314,11 +324,10 @@ def keras_curve(name: str, steps: int, base_lr: float = 0.1, **params) -> np.nda
     callbacks = _keras().callbacks
     if isinstance(obj, callbacks.ReduceLROnPlateau):
         out = _drive_plateau(obj, base_lr, p["metrics"], steps)
-    elif isinstance(obj, callbacks.Callback):
-        out = _drive_scheduler(obj, base_lr, steps)
     else:
-        out = _evaluate_schedule(obj, steps)
+        out = keras_values(obj, steps, base_lr)
     return check_finite(name, out, rounding=1e-6 * np.nanmax(np.abs(out), initial=0.0))
 
 
-__all__ = ["KERAS_EQUIVALENTS", "keras_curve", "keras_schedule", "torch_plateau_floor"]
+__all__ = ["KERAS_EQUIVALENTS", "keras_curve", "keras_schedule", "keras_values",
+           "torch_plateau_floor"]

@@ -20,8 +20,11 @@ from .i18n import bilingual
 
 
 def fail(en: str, zh: str, kind: type[Exception] = ValueError) -> Exception:
-    """Build the bilingual error lrlessons raises; ``raise fail(...)``."""
-    return kind(bilingual(en, zh))
+    """Build the bilingual error lrlessons raises; ``raise fail(...)``. The two halves stay on
+    the exception as ``.en`` and ``.zh``, so a widget can show the learner's language only."""
+    exc = kind(bilingual(en, zh))
+    exc.en, exc.zh = en, zh
+    return exc
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,7 @@ class Schedule:
     uses_base_lr: bool = True
     check: Callable[[dict, int | None], None] | None = None  # cross-parameter rules
     tags: tuple[str, ...] = field(default=())
+    span: int = 100  # steps that show the schedule's whole shape at its defaults (plots, sliders)
 
     def param(self, name: str) -> Param:
         for p in self.params:

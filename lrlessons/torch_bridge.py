@@ -112,5 +112,28 @@ def torch_curve(name: str, steps: int, base_lr: float = 0.1, **params) -> np.nda
     return check_finite(name, out, rounding=1e-12 * np.nanmax(np.abs(out), initial=0.0))
 
 
+def wrong_order_curve(name: str, steps: int, base_lr: float = 0.1, **params) -> np.ndarray:
+    """The lr each optimizer step really uses when the loop calls ``scheduler.step()`` BEFORE
+    ``optimizer.step()``: every value comes one step early, the first one is never used. torch
+    warns about this order; the warning is caught here, the curve is the lesson."""
+    import warnings
+
+    spec = get(name)
+    steps = check_steps(steps)
+    resolve(spec, params, steps + 1)
+    optimizer = make_optimizer(base_lr)
+    scheduler = torch_scheduler(name, optimizer, **params)
+    metrics = params.get("metrics")
+    out = np.empty(steps)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Detected call of `lr_scheduler.step")
+        for t in range(steps):
+            scheduler.step(metrics[t]) if metrics is not None else scheduler.step()
+            out[t] = optimizer.param_groups[0]["lr"]
+            optimizer.step()
+    return out
+
+
 __all__ = ["CatalogueLR", "OUR_SCHEDULERS", "make_optimizer", "torch_curve", "torch_scheduler",
+           "wrong_order_curve",
            *OUR_SCHEDULERS]

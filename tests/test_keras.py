@@ -348,8 +348,8 @@ def test_get_config_round_trip(name):
     config = json.loads(json.dumps(s.get_config()))  # plain JSON, as a lesson prints it
     again = type(s).from_config(config)
     k = lrlessons.keras_curve(name, 60, base_lr=0.3, **EXAMPLES[name])
-    np.testing.assert_array_equal(kb._evaluate_schedule(again, 60), k)
-    np.testing.assert_array_equal(kb._evaluate_schedule(s, 60), k)
+    np.testing.assert_array_equal(kb.keras_values(again, 60), k)
+    np.testing.assert_array_equal(kb.keras_values(s, 60), k)
     # one call per step: the same values up to float32 rounding (vectorised pow/cos may differ
     # from the scalar ones in the last bit)
     assert_close(evaluate(again, 60), k, 0.3)
