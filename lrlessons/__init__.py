@@ -4,37 +4,62 @@
 >>> lrlessons.curve("ExponentialLR", 3, base_lr=0.5, gamma=0.95)
 array([0.5    , 0.475  , 0.45125])
 
-``import lrlessons`` is light (numpy only); the torch and keras bridges load on first use.
+``import lrlessons`` is light (numpy only): torch, keras, matplotlib and the widgets load on the
+first use of a name that needs them.
 """
 
 from __future__ import annotations
+
+import os
 
 from .catalogue import SCHEDULES, code, curve, get
 from .i18n import language, use_language
 
 __version__ = "0.1.0"
 
-# name -> module that defines it, imported on first access (keeps torch and keras out of import).
+# Keras 3 runs on its torch backend here (no TensorFlow): set before a lesson's `import keras`.
+os.environ.setdefault("KERAS_BACKEND", "torch")
+
+# name -> module that defines it, imported on first access.
 _LAZY = {
     "torch_scheduler": "torch_bridge",
     "torch_curve": "torch_bridge",
     "make_optimizer": "torch_bridge",
+    "wrong_order_curve": "torch_bridge",
     "keras_curve": "keras_bridge",
     "keras_schedule": "keras_bridge",
+    "keras_values": "keras_bridge",
+    "describe": "docs",
+    "card": "docs",
+    "show_table": "docs",
+    "plot_curve": "plotting",
+    "plot_lrs": "plotting",
+    "explore": "explorers",
+    "compare": "explorers",
+    "train_explorer": "explorers",
+    "train": "playground",
+    "plot_run": "playground",
+    "plot_spiral": "playground",
+    "descend": "descent",
+    "plot_descent": "descent",
+    "plot_descent_2d": "descent",
+    "explore_descent": "descent",
 }
+_SUBMODULES = ("check",)
 
 
 def __getattr__(name: str):
-    if name in _LAZY:
-        import importlib
+    import importlib
 
-        module = importlib.import_module(f".{_LAZY[name]}", __name__)
-        return getattr(module, name)
+    if name in _LAZY:
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'lrlessons' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted([*globals(), *_LAZY])
+    return sorted([*globals(), *_LAZY, *_SUBMODULES])
 
 
-__all__ = ["SCHEDULES", "code", "curve", "get", "language", "use_language", *_LAZY]
+__all__ = ["SCHEDULES", "code", "curve", "get", "language", "use_language", *_LAZY, *_SUBMODULES]

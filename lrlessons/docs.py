@@ -22,7 +22,7 @@ def card(name: str, **params) -> str:
                       f"{tr('allowed', '取值范围')} | {tr('meaning', '含义')} |", "|---|---|---|---|"]
         for p in spec.params:
             allowed = "" if p.kind in ("callable", "schedulers", "series") else p.range_text
-            default = "—" if p.required else f"`{p.default!r}`"
+            default = "—" if p.required else f"`{_shown(p.default)}`"
             lines.append(f"| `{p.name}` | {default} | {allowed} | {tr(p.en, p.zh)} |")
     unit = tr("one call per epoch", "每个 epoch 调用一次") if spec.unit == "epoch" else tr(
         "one call per batch (iteration)", "每个 batch（迭代）调用一次")
@@ -37,8 +37,37 @@ def card(name: str, **params) -> str:
     return "\n".join(lines)
 
 
+def _shown(v) -> str:
+    return f"{v:.4g}" if isinstance(v, float) else repr(v)
+
+
 def describe(name: str, **params):
     """Display the card in a notebook (an IPython Markdown object)."""
     from IPython.display import Markdown
 
     return Markdown(card(name, **params))
+
+
+def lr_table(curves: dict, at) -> str:
+    """A Markdown table of learning rates at the steps ``at``: one column per ``{label: array}``
+    entry, so frameworks or schedules can be read side by side. A cell where a column differs
+    from the first one is marked."""
+    arrays = {k: list(map(float, v)) for k, v in curves.items()}
+    first = next(iter(arrays.values()))
+    head = f"| {tr('step', '步数')} t | " + " | ".join(arrays) + " |"
+    lines = [head, "|---:|" + "---:|" * len(arrays)]
+    for t in at:
+        cells = []
+        for values in arrays.values():
+            v = values[t]
+            differs = abs(v - first[t]) > 1e-6 * max(abs(first[t]), 1e-12)
+            cells.append(f"**{v:.6g}** ≠" if differs else f"{v:.6g}")
+        lines.append(f"| {t} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def show_table(curves: dict, at):
+    """Display ``lr_table`` in a notebook."""
+    from IPython.display import Markdown
+
+    return Markdown(lr_table(curves, at))

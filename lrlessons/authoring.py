@@ -1,0 +1,118 @@
+"""Course upkeep: execute lessons in place, and write student versions for course labs.
+
+    python -m lrlessons.authoring execute notebooks/en/01_step_decay.ipynb ...   (make notebooks)
+    python -m lrlessons.authoring student [--out student]                        (make student)
+
+Conventions a lesson follows (tests/test_notebooks.py holds them):
+- the first code cell is the setup cell; its last line, ``lrlessons.use_language("en")``, is the
+  only code that differs between ``notebooks/en/X.ipynb`` and ``notebooks/zh/X.ipynb``;
+- a cell whose output is a live widget is tagged ``nbval-ignore-output``;
+- an exercise is a cell tagged ``solution`` whose answer sits between ``### BEGIN SOLUTION`` and
+  ``### END SOLUTION``, followed by a cell tagged ``check`` that runs ``lrlessons.check``.
+
+A student version replaces each answer with ``raise NotImplementedError``, keeps every check, and
+clears the outputs of both; the checks then report "not written yet" until the learner fills the
+function in, so the student notebook still runs top to bottom.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from pathlib import Path
+
+LANGS = ("en", "zh")
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+STUB = "raise NotImplementedError  # your code here / 在这里写你的代码"
+_SOLUTION = re.compile(rf"^([ \t]*){re.escape(BEGIN)}[^\n]*\n.*?^[ \t]*{re.escape(END)}[^\n]*$",
+                       re.M | re.S)
+
+
+def language_line(lang: str) -> str:
+    return f'lrlessons.use_language("{lang}")'
+
+
+def strip_solutions(source: str) -> str:
+    """Replace every marked answer with the stub, at the marker's indentation."""
+    if BEGIN not in source:
+        raise ValueError(f"a cell tagged 'solution' has no {BEGIN!r} marker:\n{source}")
+    return _SOLUTION.sub(lambda m: f"{m.group(1)}{STUB}", source)
+
+
+def student_version(nb):
+    """A copy of notebook ``nb`` for learners: answers stubbed, exercise outputs cleared."""
+    import copy
+
+    out = copy.deepcopy(nb)
+    for cell in out.cells:
+        tags = cell.metadata.get("tags", [])
+        if cell.cell_type != "code" or not {"solution", "check"} & set(tags):
+            continue
+        if "solution" in tags:
+            cell.source = strip_solutions(cell.source)
+        cell.outputs = []
+        cell.execution_count = None
+    return out
+
+
+def write_students(root: Path, out: Path) -> list[Path]:
+    import nbformat
+
+    written = []
+    for lang in LANGS:
+        for path in sorted((root / lang).glob("*.ipynb")):
+            target = out / lang / path.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(student_version(nbformat.read(path, as_version=4)), target)
+            written.append(target)
+    return written
+
+
+def execute(path: Path, timeout: int = 600) -> None:
+    """Run a notebook top to bottom in a fresh kernel of this interpreter and save its outputs.
+
+    Widget state is not stored (it would carry every PNG frame); timing metadata is not recorded
+    (outputs must not change from run to run). Figures render with the inline backend, as in
+    JupyterLab and nbval.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    env_backend = os.environ.pop("MPLBACKEND", None)  # the kernel inherits it: keep inline
+    try:
+        client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                                resources={"metadata": {"path": str(path.parent)}},
+                                record_timing=False, store_widget_state=False)
+        client.execute()
+    finally:
+        if env_backend is not None:
+            os.environ["MPLBACKEND"] = env_backend
+    nb.metadata.pop("widgets", None)
+    nbformat.write(nb, path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lrlessons.authoring", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("execute", help="run notebooks in place and save their outputs")
+    run.add_argument("paths", nargs="+", type=Path)
+    stu = sub.add_parser("student", help="write student versions of every lesson")
+    stu.add_argument("--root", type=Path, default=Path("notebooks"))
+    stu.add_argument("--out", type=Path, default=Path("student"))
+    args = parser.parse_args(argv)
+    if args.command == "execute":
+        for path in args.paths:
+            print(f"executing {path}", flush=True)
+            execute(path)
+    else:
+        for path in write_students(args.root, args.out):
+            print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

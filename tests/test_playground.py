@@ -1,0 +1,105 @@
+"""The training playground: deterministic, fast enough to repeat, the schedule visibly matters,
+and the lr it records from param_groups equals curve() at every optimizer step."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import lrlessons
+from lrlessons import playground as pg
+
+
+@pytest.mark.parametrize("schedule, params, step_per", [
+    (None, {}, "epoch"),
+    ("StepLR", dict(step_size=7, gamma=0.5), "epoch"),
+    ("StepLR", dict(step_size=30, gamma=0.5), "iteration"),
+    ("MultiStepLR", dict(milestones=[5, 12]), "epoch"),
+    ("CosineAnnealingLR", {}, "iteration"),
+    ("CosineAnnealingWarmRestarts", dict(T_0=3, T_mult=2), "epoch"),
+    ("OneCycleLR", dict(max_lr=0.8), "iteration"),
+    ("ReduceLROnPlateau", dict(factor=0.5, patience=1), "epoch"),
+    ("PiecewiseDecay", dict(boundaries=[4, 9], values=[0.3, 0.1, 0.01]), "epoch"),
+    ("WarmupStableDecay", dict(num_warmup_steps=20, num_stable_steps=100, num_decay_steps=60),
+     "iteration"),
+])
+def test_recorded_lr_equals_curve(schedule, params, step_per):
+    run = lrlessons.train(schedule, epochs=15, base_lr=0.3, step_per=step_per, **params)
+    assert len(run.lrs) == 15 * run.batches_per_epoch
+    # The reference is computed independently of the run: curve() of the same parameters, one
+    # value per scheduler.step() call, held for the batches between calls.
+    n_calls = 15 if step_per == "epoch" else len(run.lrs)
+    filled = dict(run.params)
+    if schedule == "ReduceLROnPlateau":
+        filled["metrics"] = list(run.val_loss)
+    per_call = (np.full(n_calls, 0.3) if schedule is None
+                else lrlessons.curve(schedule, n_calls, base_lr=0.3, **filled))
+    reference = np.repeat(per_call, run.batches_per_epoch) if step_per == "epoch" else per_call
+    np.testing.assert_allclose(run.lrs, reference, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(run.scheduled(), reference, rtol=1e-12, atol=1e-15)
+
+
+def test_run_length_parameters_default_to_the_run():
+    epoch = lrlessons.train("CosineAnnealingLR", epochs=12)
+    batch = lrlessons.train("CosineAnnealingLR", epochs=12, step_per="iteration")
+    assert epoch.params["T_max"] == 12
+    assert batch.params["T_max"] == 12 * batch.batches_per_epoch
+    assert lrlessons.train("OneCycleLR", epochs=5, step_per="iteration").params[
+        "total_steps"] == 5 * batch.batches_per_epoch
+
+
+def test_runs_are_deterministic():
+    a = lrlessons.train("StepLR", epochs=10, step_size=4)
+    b = lrlessons.train("StepLR", epochs=10, step_size=4)
+    for field in ("loss", "val_loss", "accuracy", "lrs"):
+        np.testing.assert_array_equal(getattr(a, field), getattr(b, field))
+    c = lrlessons.train("StepLR", epochs=10, step_size=4, seed=1)
+    assert not np.array_equal(a.loss, c.loss)
+
+
+def test_the_schedule_visibly_matters():
+    """The course's claim, checked on the default 60-epoch run: a constant high lr bounces or
+    fails, the same lr decayed converges to a lower loss and a higher accuracy."""
+    failed = lrlessons.train(base_lr=1.0)
+    bouncing = lrlessons.train(base_lr=0.5)
+    decayed = lrlessons.train("StepLR", base_lr=0.5, step_size=20)
+    assert failed.final_accuracy < 0.5
+    assert decayed.loss[-10:].mean() < 0.6 * bouncing.loss[-10:].mean()
+    assert decayed.loss[-10:].std() < 0.2 * bouncing.loss[-10:].std()  # settled, not jittering
+    assert decayed.final_accuracy > bouncing.final_accuracy
+    assert decayed.final_accuracy > 0.93
+
+
+def test_divergence_stops_the_run_cleanly():
+    run = lrlessons.train(base_lr=1e5, epochs=20)  # NaN within the first epoch
+    assert run.diverged and len(run.loss) < 20
+    assert np.isfinite(run.lrs).all() and len(run.lrs) == len(run.loss) * run.batches_per_epoch
+    np.testing.assert_allclose(run.lrs, run.scheduled())
+
+
+def test_single_thread_for_binder():
+    assert torch.get_num_threads() == 1
+
+
+@pytest.mark.parametrize("kwargs, fragments", [
+    (dict(step_per="batch"), ["step_per", "'batch'", "'iteration'"]),
+    (dict(epochs=0), ["epochs", "0", "[1, 10000]"]),
+    (dict(base_lr=-0.5), ["base_lr", "-0.5", "(0, inf)"]),
+    (dict(schedule="ReduceLROnPlateau", step_per="iteration"), ["ReduceLROnPlateau", "epoch"]),
+    (dict(schedule="StepLR", gamma=3.0), ["gamma", "3", "(0, 1]"]),
+])
+def test_bad_settings_are_refused_in_both_languages(kwargs, fragments):
+    with pytest.raises((ValueError, TypeError)) as info:
+        lrlessons.train(**kwargs)
+    message = str(info.value)
+    assert " / " in message and any("\u4e00" <= ch <= "\u9fff" for ch in message)
+    for fragment in fragments:
+        assert fragment in message
+
+
+def test_data_is_generated_not_downloaded():
+    x, y = pg.spiral()
+    assert x.shape == (pg.POINTS, 2) and set(np.unique(y)) == {0, 1, 2}
+    x2, _ = pg.spiral()
+    np.testing.assert_array_equal(x, x2)
