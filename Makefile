@@ -22,16 +22,17 @@ NBVAL_ARGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sani
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True)
 LAB_ARGS ?=
 
-.PHONY: help venv sysdeps lab test bench lint student clean
+.PHONY: help venv sysdeps lab test bench lint notebooks student clean
 
 help:
 	@echo "make venv     create .venv and install lrlessons[keras,dev] (torch==2.13.0 CPU first)"
 	@echo "make sysdeps  apt-install fonts-noto-cjk and chromium if missing (.ci/sysdeps.sh)"
-	@echo "make lab      JupyterLab on 127.0.0.1 over notebooks/ (extra flags: LAB_ARGS=...)"
+	@echo "make lab      JupyterLab on 127.0.0.1 at the course index (COURSE=zh|en, LAB_ARGS=...)"
 	@echo "make test     pytest tests/, then nbval over notebooks/**/*.ipynb"
 	@echo "make bench    run every benchmarks/*.py"
 	@echo "make lint     ruff check lrlessons tests benchmarks"
-	@echo "make student  generate student notebooks (python -m lrlessons.student)"
+	@echo "make notebooks  re-run every lesson in place and save its outputs (after editing one)"
+	@echo "make student  write student versions (answers removed) to student/en and student/zh"
 	@echo "make clean    remove .venv, caches and build artifacts"
 
 venv: $(STAMP)
@@ -48,8 +49,13 @@ $(STAMP): pyproject.toml
 sysdeps:
 	bash .ci/sysdeps.sh
 
+# Opens the course index in the learner's language: Chinese when the locale is zh_*, else
+# English; `make lab COURSE=zh` chooses. Fonts first, so Chinese plot labels are not boxes.
+COURSE ?= $(if $(filter zh%,$(LANG)),zh,en)
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/ --ServerApp.ip=127.0.0.1 $(ALLOW_ROOT) $(LAB_ARGS)
+	bash .ci/sysdeps.sh fonts-noto-cjk
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks --ServerApp.ip=127.0.0.1 \
+	    --LabApp.default_url=/lab/tree/$(COURSE)/index.ipynb $(ALLOW_ROOT) $(LAB_ARGS)
 
 # Headless plots, stable hashing, one BLAS thread per process (2-core machines).
 test: export MPLBACKEND := Agg
@@ -71,8 +77,12 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check lrlessons tests benchmarks
 
+# Outputs are committed: re-run after editing a lesson. The inline backend, as in JupyterLab.
+notebooks: $(STAMP)
+	env -u MPLBACKEND $(PY) -m lrlessons.authoring execute $(NOTEBOOKS)
+
 student: $(STAMP)
-	$(PY) -m lrlessons.student
+	$(PY) -m lrlessons.authoring student --root notebooks --out student
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis \

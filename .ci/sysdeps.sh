@@ -6,7 +6,9 @@
 # skip (unless REQUIRE_BROWSER=1, which makes them fail).
 set -euo pipefail
 
-pkgs=(fonts-noto-cjk chromium)
+# Arguments choose the packages (`make lab` needs only the fonts); none: all of them.
+pkgs=("$@")
+[ ${#pkgs[@]} -gt 0 ] || pkgs=(fonts-noto-cjk chromium)
 
 if ! command -v dpkg-query >/dev/null; then
     echo "sysdeps: not a Debian/Ubuntu system; install a CJK font (Noto Sans CJK) and chromium yourself." >&2

@@ -2,6 +2,7 @@
 
     python -m lrlessons.authoring execute notebooks/en/01_step_decay.ipynb ...   (make notebooks)
     python -m lrlessons.authoring student [--out student]                        (make student)
+    python -m lrlessons.authoring grade submissions/*.ipynb          (a learner's self-checks)
 
 Conventions a lesson follows (tests/test_notebooks.py holds them):
 - the first code cell is the setup cell; its last line, ``lrlessons.use_language("en")``, is the
@@ -94,6 +95,41 @@ def execute(path: Path, timeout: int = 600) -> None:
     nbformat.write(nb, path)
 
 
+def grade(path: Path, timeout: int = 600) -> list[tuple[int, str]]:
+    """Run a learner's notebook (a copy: the submission is not touched) and read its self-checks.
+
+    Returns one ``(exercise number, message)`` per cell tagged ``check``, in order; a message
+    starts with ✅ (passed), ❌ (wrong, with the hint the learner saw), ✏️ (not written) or, when
+    the notebook stopped before the check, "not run". Errors in the learner's own cells do not
+    stop the grading: the cells after them still run.
+    """
+    import tempfile
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    with tempfile.TemporaryDirectory() as tmp:
+        env_backend = os.environ.pop("MPLBACKEND", None)
+        try:
+            NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+                           resources={"metadata": {"path": tmp}}).execute()
+        finally:
+            if env_backend is not None:
+                os.environ["MPLBACKEND"] = env_backend
+    results = []
+    for cell in nb.cells:
+        if "check" not in cell.metadata.get("tags", []):
+            continue
+        shown = "".join(str(o.get("data", {}).get("text/plain", "")) for o in cell.outputs
+                        if o.output_type in ("execute_result", "display_data"))
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        if errors:
+            shown = f"❌ {errors[0].ename}: {errors[0].evalue}"
+        results.append((len(results) + 1, shown.strip() or "not run"))
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lrlessons.authoring", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -103,14 +139,23 @@ def main(argv: list[str] | None = None) -> int:
     stu = sub.add_parser("student", help="write student versions of every lesson")
     stu.add_argument("--root", type=Path, default=Path("notebooks"))
     stu.add_argument("--out", type=Path, default=Path("student"))
+    grd = sub.add_parser("grade", help="run submitted notebooks and report their self-checks")
+    grd.add_argument("paths", nargs="+", type=Path)
     args = parser.parse_args(argv)
     if args.command == "execute":
         for path in args.paths:
             print(f"executing {path}", flush=True)
             execute(path)
-    else:
+    elif args.command == "student":
         for path in write_students(args.root, args.out):
             print(f"wrote {path}")
+    else:
+        for path in args.paths:
+            results = grade(path)
+            passed = sum(message.startswith("✅") for _, message in results)
+            print(f"{path}: {passed}/{len(results)} exercises passed")
+            for number, message in results:
+                print(f"  exercise {number}: {message}")
     return 0
 
 

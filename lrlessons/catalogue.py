@@ -553,14 +553,17 @@ _add(
     code={"paddle": "paddle.optimizer.lr.PiecewiseDecay(boundaries={boundaries}, "
                     "values={values})",
           "pytorch": "torch.optim.lr_scheduler.MultiStepLR(optimizer, milestones={boundaries}, "
-                     "gamma=...)  # when values form a geometric sequence",
+                     "gamma=...)",
           "keras": "keras.optimizers.schedules.PiecewiseConstantDecay(boundaries=[b - 1 for b in "
                    "{boundaries}], values={values})"},
     keras="keras.optimizers.schedules.PiecewiseConstantDecay",
     notes=Text("values are learning rates, not factors: the optimizer's base lr is not used. "
-               "Paddle switches AT a boundary (step >= b); Keras one step later (step > b).",
+               "Paddle switches AT a boundary (step >= b); Keras one step later (step > b). "
+               "PyTorch's MultiStepLR gives the same curve when the values form a geometric "
+               "sequence: base lr values[0], gamma their ratio.",
                "values 是学习率本身而不是系数，不使用优化器的初始学习率。Paddle 在边界上就切换"
-               "（step >= b）；Keras 晚一步（step > b）。"),
+               "（step >= b）；Keras 晚一步（step > b）。当 values 构成等比数列时，PyTorch 的 "
+               "MultiStepLR 给出同一条曲线：初始学习率取 values[0]，gamma 取公比。"),
 )
 
 _add(

@@ -13,7 +13,8 @@ FRAMEWORKS = (("pytorch", "PyTorch"), ("keras", "Keras 3"), ("paddle", "PaddlePa
 def card(name: str, **params) -> str:
     """The Markdown card of ``name``; ``params`` fill the code lines."""
     spec = get(name)
-    lines = [f"#### {pick(vars(spec.title))} (`{spec.name}`)", "", pick(vars(spec.summary)), "",
+    lines = [f"#### {pick(vars(spec.title))}" + tr(f" (`{spec.name}`)", f"（`{spec.name}`）"), "",
+             pick(vars(spec.summary)), "",
              f"$${spec.formula}$$", ""]
     lines += [f"| {tr('symbol', '符号')} | {tr('meaning', '含义')} |", "|---|---|"]
     lines += [f"| ${s.latex}$ | {tr(s.en, s.zh)} |" for s in spec.symbols]
