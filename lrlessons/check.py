@@ -59,6 +59,16 @@ def _raised(exc: Exception, where_en: str, where_zh: str) -> Result:
                f"你的函数{where_zh}抛出了 {kind}：{exc}")
 
 
+def _answer(fn: Callable, args: tuple, where_en: str, where_zh: str):
+    """(fn(*args), None), or (None, the Result that explains why there is no answer)."""
+    try:
+        return fn(*args), None
+    except NotImplementedError:
+        return None, _not_yet()
+    except Exception as exc:  # noqa: BLE001 - any error of the learner's becomes a hint
+        return None, _raised(exc, where_en, where_zh)
+
+
 def _fmt(v: float) -> str:
     return f"{v:.6g}"
 
@@ -67,12 +77,9 @@ def _call(fn: Callable, steps: int) -> np.ndarray | Result:
     """fn(0), ..., fn(steps - 1) as floats, or the Result that explains why not."""
     out = np.empty(steps)
     for t in range(steps):
-        try:
-            value = fn(t)
-        except NotImplementedError:
-            return _not_yet()
-        except Exception as exc:  # noqa: BLE001 - any error of the learner's becomes a hint
-            return _raised(exc, f"at step {t}", f"在第 {t} 步")
+        value, problem = _answer(fn, (t,), f"at step {t}", f"在第 {t} 步")
+        if problem:
+            return problem
         try:
             if isinstance(value, (str, bytes)):
                 raise TypeError  # "0.1" would convert, but it is text, not a number
@@ -84,13 +91,21 @@ def _call(fn: Callable, steps: int) -> np.ndarray | Result:
 
 
 def _hint(got: np.ndarray, expected: np.ndarray, t: int, close) -> tuple[str, str]:
-    """Why the curves may differ at step t, when a common mistake explains it."""
-    if t + 1 < len(expected) and close(got[t], expected[t + 1]):
+    """Why the curves may differ at step t, when a common mistake explains it. A shift counts
+    only when it holds for the next few steps too, not for one value met by coincidence."""
+    k = min(5, len(expected) - t - 1)
+
+    def shifted(by: int) -> bool:
+        lo = t + by
+        return 0 <= lo and lo + k <= len(expected) and k > 0 and all(
+            close(got[t + i], expected[lo + i]) for i in range(k))
+
+    if shifted(1):
         return ("Your value is the next step's: the change comes one step too early. At step t "
                 "the scheduler has been called t times, and step 0 uses the initial lr.",
                 "你的值是下一步的值：变化早了一步。第 t 步时调度器被调用了 t 次，第 0 步用的是"
                 "初始学习率。")
-    if t >= 1 and close(got[t], expected[t - 1]):
+    if shifted(-1):
         return ("Your value is the previous step's: the change comes one step too late.",
                 "你的值是上一步的值：变化晚了一步。")
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -154,12 +169,9 @@ def descent(fn: Callable) -> Result:
     on f(x) = curvature * x^2 / 2, against ``lrlessons.descent.descend``."""
     for lr, a, x0, steps in DESCENT_CASES:
         where = f"lr={lr}, curvature={a}, x0={x0}, steps={steps}"
-        try:
-            got = fn(lr, a, x0, steps)
-        except NotImplementedError:
-            return _not_yet()
-        except Exception as exc:  # noqa: BLE001
-            return _raised(exc, f"for {where}", f"在 {where} 时")
+        got, problem = _answer(fn, (lr, a, x0, steps), f"for {where}", f"在 {where} 时")
+        if problem:
+            return problem
         expected = descend(lr, a, x0, steps)
         try:
             got = np.asarray(got, dtype=float).ravel()
@@ -185,12 +197,13 @@ def critical_lr(fn: Callable) -> Result:
     """Check ``fn(curvature)``: the learning rate above which gradient descent on
     f(x) = curvature * x^2 / 2 diverges (2 / curvature)."""
     for a in (0.5, 1.0, 4.0, 10.0):
+        got, problem = _answer(fn, (a,), f"for curvature={a}", f"在 curvature={a} 时")
+        if problem:
+            return problem
         try:
-            got = float(fn(a))
-        except NotImplementedError:
-            return _not_yet()
-        except Exception as exc:  # noqa: BLE001
-            return _raised(exc, f"for curvature={a}", f"在 curvature={a} 时")
+            got = float(got)
+        except (TypeError, ValueError):
+            return _no(f"Expected a number, got {got!r}.", f"需要一个数，收到的是 {got!r}。")
         expected = 2.0 / a
         if not math.isclose(got, expected, rel_tol=1e-6):
             if math.isclose(got, 1.0 / a, rel_tol=1e-6):
@@ -215,12 +228,10 @@ def keras_boundaries(fn: Callable, gamma: float = 0.1, base_lr: float = 0.1) -> 
 
     base_lr = check_base_lr(base_lr)
     for milestones in ([30, 60, 90], [5, 12], [1]):
-        try:
-            boundaries = fn(list(milestones))
-        except NotImplementedError:
-            return _not_yet()
-        except Exception as exc:  # noqa: BLE001
-            return _raised(exc, f"for milestones={milestones}", f"在 milestones={milestones} 时")
+        boundaries, problem = _answer(fn, (list(milestones),), f"for milestones={milestones}",
+                                      f"在 milestones={milestones} 时")
+        if problem:
+            return problem
         try:
             boundaries = [int(b) for b in boundaries]
         except (TypeError, ValueError):

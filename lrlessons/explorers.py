@@ -106,6 +106,15 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _lr_axes(figure: LiveFigure):
+    """The one axes of a learning-rate explorer, in the course's style."""
+    ax = figure.axes[0]
+    style_axes(ax)
+    ax.set_xlabel(label("step"))
+    ax.set_ylabel(label("lr"))
+    return ax
+
+
 def _run_length(spec: Schedule, values: dict) -> int | None:
     """OneCycleLR's steps are its total_steps: stepping it further is an error in torch."""
     if spec.name != "OneCycleLR":
@@ -137,10 +146,7 @@ class ScheduleExplorer(Explorer):
         self.log = _log_box(log)
 
         self.figure = LiveFigure(figsize=(7.2, 3.4))
-        ax = self.ax = self.figure.axes[0]
-        style_axes(ax)
-        ax.set_xlabel(label("step"))
-        ax.set_ylabel(label("lr"))
+        ax = self.ax = _lr_axes(self.figure)
         first = self._curve()
         self.start = ax.plot(*step_xy(first), drawstyle="steps-post", color="#bbbbbb", lw=1.5,
                              ls="--", label=plot_text("start values", "初始参数"))[0]
@@ -230,10 +236,7 @@ class CompareExplorer(Explorer):
         self.base_lr = control_for(BASE_LR, check_base_lr(base_lr))
         self.log = _log_box(log)
         self.figure = LiveFigure(figsize=(7.6, 3.6))
-        ax = self.ax = self.figure.axes[0]
-        style_axes(ax)
-        ax.set_xlabel(label("step"))
-        ax.set_ylabel(label("lr"))
+        ax = self.ax = _lr_axes(self.figure)
         self.lines = self.figure.dynamic(*[
             ax.plot([0, 1], [0, 0], drawstyle="steps-post", color=c, lw=2,
                     label=f"{e.spec.name}")[0]
