@@ -78,7 +78,7 @@ def _call(fn: Callable, steps: int) -> np.ndarray | Result:
     out = np.empty(steps)
     for t in range(steps):
         value, problem = _answer(fn, (t,), f"at step {t}", f"在第 {t} 步")
-        if problem:
+        if problem is not None:  # a failed Result is falsy: test for None
             return problem
         try:
             if isinstance(value, (str, bytes)):
@@ -170,7 +170,7 @@ def descent(fn: Callable) -> Result:
     for lr, a, x0, steps in DESCENT_CASES:
         where = f"lr={lr}, curvature={a}, x0={x0}, steps={steps}"
         got, problem = _answer(fn, (lr, a, x0, steps), f"for {where}", f"在 {where} 时")
-        if problem:
+        if problem is not None:  # a failed Result is falsy: test for None
             return problem
         expected = descend(lr, a, x0, steps)
         try:
@@ -198,7 +198,7 @@ def critical_lr(fn: Callable) -> Result:
     f(x) = curvature * x^2 / 2 diverges (2 / curvature)."""
     for a in (0.5, 1.0, 4.0, 10.0):
         got, problem = _answer(fn, (a,), f"for curvature={a}", f"在 curvature={a} 时")
-        if problem:
+        if problem is not None:  # a failed Result is falsy: test for None
             return problem
         try:
             got = float(got)
@@ -230,7 +230,7 @@ def keras_boundaries(fn: Callable, gamma: float = 0.1, base_lr: float = 0.1) -> 
     for milestones in ([30, 60, 90], [5, 12], [1]):
         boundaries, problem = _answer(fn, (list(milestones),), f"for milestones={milestones}",
                                       f"在 milestones={milestones} 时")
-        if problem:
+        if problem is not None:  # a failed Result is falsy: test for None
             return problem
         try:
             boundaries = [int(b) for b in boundaries]
