@@ -45,13 +45,6 @@ class LiveFigure:
             self._dynamic.append(a)
         return artists
 
-    def forget(self, *artists):
-        for a in artists:
-            if a in self._dynamic:
-                self._dynamic.remove(a)
-            a.remove()
-        self.invalidate()
-
     def invalidate(self) -> None:
         """Something static changed (legend, title, labels): redraw everything next time."""
         self._version += 1
@@ -86,14 +79,3 @@ class LiveFigure:
         buf = io.BytesIO()
         rgba.convert("RGB").save(buf, format="png", compress_level=1)
         return buf.getvalue()
-
-    def savefig(self, path, **kwargs) -> None:
-        """Save the figure with its dynamic artists (savefig skips animated ones)."""
-        for a in self._dynamic:
-            a.set_animated(False)
-        try:
-            self.figure.savefig(path, **kwargs)
-        finally:
-            for a in self._dynamic:
-                a.set_animated(True)
-            self._background = None
