@@ -114,8 +114,9 @@ def torch_curve(name: str, steps: int, base_lr: float = 0.1, **params) -> np.nda
 
 def wrong_order_curve(name: str, steps: int, base_lr: float = 0.1, **params) -> np.ndarray:
     """The lr each optimizer step really uses when the loop calls ``scheduler.step()`` BEFORE
-    ``optimizer.step()``: every value comes one step early, the first one is never used. torch
-    warns about this order; the warning is caught here, the curve is the lesson."""
+    ``optimizer.step()``: step t trains with the value meant for step t + 1, so the value meant
+    for step 0 is skipped. torch warns about this order; the warning is caught here, the curve is
+    the lesson."""
     import warnings
 
     spec = get(name)

@@ -83,3 +83,13 @@ def test_lr_axis_limits_are_finite(values, log, scale):
 def test_several_entries_need_pairs():
     with pytest.raises(TypeError, match="name, params"):
         lrlessons.plot_curve(["StepLR", "ExponentialLR"], 10, gamma=0.5)
+
+
+def test_lr_table_marks_where_a_column_differs_from_the_first():
+    from lrlessons.docs import lr_table
+
+    table = lr_table({"a": [0.1, 0.1, 0.01], "b": [0.1, 0.01, 0.01]}, at=[0, 1, 2]).splitlines()
+    assert table[0] == "| step t | a | b |"
+    assert table[2] == "| 0 | 0.1 | 0.1 |"
+    assert table[3] == "| 1 | 0.1 | **0.01** ≠ |"
+    assert table[4] == "| 2 | 0.01 | 0.01 |"

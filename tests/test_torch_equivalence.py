@@ -99,3 +99,12 @@ def test_torch_scheduler_uses_torch_class_for_pytorch_entries():
     assert isinstance(ours, torch.optim.lr_scheduler.LRScheduler)
     assert not isinstance(ours, torch.optim.lr_scheduler.LambdaLR)
     assert type(ours).__name__ == "NoamDecay"
+
+
+@pytest.mark.parametrize("name, params", [("StepLR", dict(step_size=3, gamma=0.5)),
+                                          ("CosineAnnealingLR", dict(T_max=7)),
+                                          ("LinearLR", dict(start_factor=0.1, total_iters=4))])
+def test_wrong_order_shifts_every_value_one_step_early(name, params):
+    right = lrlessons.torch_curve(name, 13, **params)
+    wrong = lrlessons.wrong_order_curve(name, 12, **params)
+    np.testing.assert_array_equal(wrong, right[1:])
