@@ -17,7 +17,8 @@ from .i18n import language, use_language
 
 __version__ = "0.1.0"
 
-# Keras 3 runs on its torch backend here (no TensorFlow): set before a lesson's `import keras`.
+# Keras 3 runs on its torch backend here (no TensorFlow): the one place lrlessons says so, and
+# only when the learner has not chosen, so that a lesson's `import keras` after this finds it.
 os.environ.setdefault("KERAS_BACKEND", "torch")
 
 # name -> module that defines it, imported on first access.
@@ -41,9 +42,10 @@ _LAZY = {
     "plot_run": "playground",
     "plot_spiral": "playground",
     "descend": "descent",
-    "plot_descent": "descent",
-    "plot_descent_2d": "descent",
-    "explore_descent": "descent",
+    "plot_descent": "descent_views",
+    "plot_descent_2d": "descent_views",
+    "explore_descent": "descent_views",
+    "paddle_curve": "paddle_bridge",
 }
 _SUBMODULES = ("check",)
 

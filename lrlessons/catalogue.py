@@ -9,22 +9,32 @@ bridges and tests all read from here, so nothing about a schedule is written twi
 from __future__ import annotations
 
 import difflib
+import math
 
 import numpy as np
 
 from . import formulas as F
-from .params import Param, Schedule, Symbol, Text, fail
+from .params import Line, Param, Schedule, Symbol, Text, fail
 
 # --- shared parameter and symbol definitions ------------------------------------------------------
 
 
-def _gamma(default, en="multiplicative decay factor", zh="衰减因子（每次衰减乘上的系数）"):
-    return Param("gamma", default, "float", en, zh, 0.0, 1.0, low_open=True, ui=(0.01, 1.0))
+# A decay's gamma stays in (0, 1] here: lrlessons' teaching range (PyTorch accepts gamma > 1,
+# ExponentialLR keeps it for the LR range test). gamma <= 0 would give a zero or negative lr.
+_DECAY_RANGE = Text("lrlessons keeps a decay's gamma in (0, 1]; PyTorch itself accepts gamma > 1, "
+                    "which makes the learning rate grow",
+                    "lrlessons 把衰减的 gamma 限制在 (0, 1]；PyTorch 本身接受 gamma > 1，"
+                    "那样学习率会变大")
+
+
+def _gamma(default, en="multiplicative decay factor", zh="衰减因子（每次下降时乘到学习率上）"):
+    return Param("gamma", default, "float", en, zh, 0.0, 1.0, low_open=True, ui=(0.01, 1.0),
+                 range_note=_DECAY_RANGE)
 
 
 def _eta_min():
     return Param("eta_min", 0.0, "float", "floor the learning rate anneals down to",
-                 "退火的下限学习率", 0.0, None, ui=(0.0, 0.05))
+                 "退火所到的最低学习率", 0.0, None, ui=(0.0, 0.05))
 
 
 def _steps(name, default, en, zh, low=1, ui=(1, 200), optional=False, required=False):
@@ -42,7 +52,7 @@ def _momentum(name, default, en, zh):
 
 def _lambda():
     return Param("lr_lambda", None, "callable", "function of the step count t returning a factor",
-                 "以步数 t 为输入、返回缩放系数的函数", required=True)
+                 "以步数 t 为输入、返回因子的函数", required=True)
 
 
 ETA0 = Symbol(r"\eta_0", "base learning rate (the optimizer's lr)", "初始学习率（优化器里设的 lr）")
@@ -61,6 +71,86 @@ def _add(**kw) -> None:
     SCHEDULES[spec.name] = spec
 
 
+# --- how the frameworks write an entry (see lrlessons.params.Line) ---------------------------------
+
+
+def _code(**frameworks) -> dict[str, tuple[Line, ...]]:
+    """framework -> its lines; a plain string is a line that holds for every parameter value."""
+    out = {}
+    for framework, lines in frameworks.items():
+        lines = lines if isinstance(lines, tuple) else (lines,)
+        out[framework] = tuple(Line(x) if isinstance(x, str) else x for x in lines)
+    return out
+
+
+def _paddle_gamma_below_one(template: str, cls: str) -> tuple[Line, ...]:
+    # Paddle 3.3.1 refuses gamma >= 1.0 in its decays (ValueError in StepDecay and MultiStepDecay,
+    # an assert in ExponentialDecay), so gamma = 1 (no decay) has no Paddle line.
+    return (Line(template, when=lambda v: v["gamma"] < 1.0),
+            Line(None, why=Text(f"Paddle's {cls} refuses gamma >= 1.0",
+                                f"Paddle 的 {cls} 不接受 gamma >= 1.0")))
+
+
+def _NO_KERAS_BOUNDARY(param: str) -> Line:
+    return Line(None, when=lambda v: not v[param], why=Text(
+        f"with no {param} the lr is constant, and Keras' PiecewiseConstantDecay needs at least "
+        f"one boundary: give the optimizer the learning rate itself",
+        f"没有 {param} 时学习率保持不变，而 Keras 的 PiecewiseConstantDecay 至少需要一个边界："
+        f"直接把学习率交给优化器即可"))
+
+
+_KERAS_HOLDS_ZERO = Text("equal up to step num_training_steps; after it Keras holds 0 while "
+                         "transformers' cosine climbs back up",
+                         "在第 num_training_steps 步之前相同；之后 Keras 保持为 0，transformers "
+                         "的余弦会重新升高")
+
+
+def _warmup_lambda(decay: str, derive, when=None) -> tuple[Line, ...]:
+    """A transformers schedule as PyTorch's LambdaLR: ``decay`` after a linear warm-up from 0
+    (transformers' factor t / num_warmup_steps), written without the warm-up when it is 0."""
+    head = "torch.optim.lr_scheduler.LambdaLR(optimizer, lambda t: "
+    both = (lambda v: True) if when is None else when
+    lines = (Line(head + "t / {num_warmup_steps} if t < {num_warmup_steps} else " + decay + ")",
+                  when=lambda v: both(v) and v["num_warmup_steps"] > 0, derive=derive),)
+    if when is None:
+        lines += (Line(head + decay + ")", derive=derive),)
+    return lines
+
+
+def _timescale(v: dict) -> int:
+    # transformers: timescale None means num_warmup_steps, or 10,000 without a warm-up.
+    return v["timescale"] if v["timescale"] is not None else v["num_warmup_steps"] or 10_000
+
+
+def torch_plateau_floor(base_lr: float, factor: float, min_lr: float, eps: float,
+                        reductions: int) -> float:
+    """The lowest lr torch's ReduceLROnPlateau reaches within ``reductions`` reductions.
+
+    torch skips a reduction smaller than ``eps`` and then never reduces again (the lr no longer
+    changes, so neither does the next cut). The lrs it walks through, max(lr * factor, min_lr)
+    repeated, do not depend on the metrics; this is the first one whose next cut is <= eps, or
+    min_lr when none is within reach. Keras has no eps: its ``min_lr`` set to this floor stops it
+    at the same lr.
+    """
+    lr, done = float(base_lr), 0
+    while done < reductions:
+        n = min(4096, reductions - done)
+        # np.cumprod multiplies left to right, exactly as torch's repeated lr * factor does.
+        chain = np.maximum(np.cumprod(np.r_[lr, np.full(n, float(factor))]), min_lr)
+        stop = np.flatnonzero(chain[:-1] - chain[1:] <= eps)
+        if stop.size:
+            return float(chain[stop[0]])
+        lr, done = float(chain[-1]), done + n
+    return float(min_lr)
+
+
+def _keras_plateau_floor(v: dict) -> float:
+    # Any run: a floor beyond the reductions a run can make never takes effect.
+    reductions = 10_000
+    return max(torch_plateau_floor(v["base_lr"], v["factor"], v["min_lr"], v["eps"], reductions),
+               v["min_lr"])
+
+
 # --- cross-parameter rules ------------------------------------------------------------------------
 
 
@@ -76,7 +166,7 @@ def _check_one_cycle(p, steps):
     if pct * total <= 1:
         raise fail(f"pct_start * total_steps must be > 1 so the warm-up phase has a length, "
                    f"got {pct} * {total} = {pct * total:g}",
-                   f"pct_start * total_steps 必须大于 1，升温阶段才有长度，收到 {pct} * {total} = "
+                   f"pct_start * total_steps 必须大于 1，预热阶段才有长度，收到 {pct} * {total} = "
                    f"{pct * total:g}")
     if p["three_phase"] and 2 * pct * total - 2 >= total - 1:
         raise fail(f"with three_phase=True, pct_start must leave room for the last phase: "
@@ -108,11 +198,23 @@ def _check_sequential(p, steps):
 
 
 def _check_piecewise(p, steps):
+    if not p["boundaries"]:  # as Paddle, which owns the schedule: a constant lr needs none
+        raise fail("boundaries must hold at least one step: PiecewiseDecay without boundaries is "
+                   "a constant learning rate",
+                   "boundaries 至少要有一个步数：没有边界的 PiecewiseDecay 就是恒定学习率")
     if len(p["values"]) != len(p["boundaries"]) + 1:
         raise fail(f"values must have one entry more than boundaries: {len(p['boundaries'])} "
                    f"boundaries need {len(p['boundaries']) + 1} values, got {len(p['values'])}",
                    f"values 要比 boundaries 多一个：{len(p['boundaries'])} 个边界需要 "
                    f"{len(p['boundaries']) + 1} 个值，收到 {len(p['values'])} 个")
+
+
+def _check_warmup_rises(p, steps):
+    if p["end_lr"] <= p["start_lr"]:  # as Paddle, which owns the schedule
+        raise fail(f"end_lr must be greater than start_lr: a warm-up rises, got start_lr="
+                   f"{p['start_lr']}, end_lr={p['end_lr']}",
+                   f"end_lr 必须大于 start_lr：预热是上升的，收到 start_lr={p['start_lr']}、"
+                   f"end_lr={p['end_lr']}")
 
 
 def _check_warmup_within(p, steps):
@@ -132,44 +234,44 @@ _add(
                  "用任意以步数为输入的函数乘上初始学习率。"),
     formula=r"\eta_t = \eta_0 \cdot \lambda(t)",
     symbols=(ETA_T, ETA0, Symbol(r"\lambda(t)", "your factor function (lr_lambda)",
-                                 "你写的系数函数（lr_lambda）"), T_SYM),
+                                 "第 t 步的因子，由你写的 lr_lambda 给出"), T_SYM),
     params=(_lambda(),),
-    code={"pytorch": "torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda={lr_lambda})",
-          "keras": "keras.callbacks.LearningRateScheduler(lambda epoch: {base_lr} * "
-                   "{lr_lambda}(epoch))",
-          "paddle": "paddle.optimizer.lr.LambdaDecay(learning_rate={base_lr}, "
-                    "lr_lambda={lr_lambda})"},
-    keras="keras.callbacks.LearningRateScheduler",
+    code=_code(
+        pytorch="torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda={lr_lambda})",
+        keras="keras.callbacks.LearningRateScheduler(lambda epoch: {base_lr} * {lr_lambda}(epoch))",
+        paddle="paddle.optimizer.lr.LambdaDecay(learning_rate={base_lr}, lr_lambda={lr_lambda})"),
     notes=Text("lr_lambda returns a factor, not a learning rate: torch multiplies it by the base "
                "lr itself. In Keras the callback's function returns the learning rate.",
-               "lr_lambda 返回的是系数而不是学习率，torch 会自己乘上初始学习率；Keras 回调里的"
+               "lr_lambda 返回的是因子而不是学习率，torch 会自己乘上初始学习率；Keras 回调里的"
                "函数则直接返回学习率。"),
 )
 
 _add(
     name="MultiplicativeLR", owner="pytorch", unit=EPOCH, fn=F.multiplicative_lr,
+    in_chain=True, in_sequence="first",
     title=Text("Multiplicative schedule", "乘法调度"),
     summary=Text("Each step multiplies the current learning rate by a factor you compute.",
-                 "每一步把当前学习率乘上你算出的系数。"),
+                 "每一步把当前学习率乘上你算出的因子。"),
     formula=r"\eta_t = \eta_{t-1} \cdot \lambda(t) = \eta_0 \prod_{k=1}^{t} \lambda(k)",
     symbols=(ETA_T, ETA0, Symbol(r"\lambda(k)", "your factor for step k (lr_lambda)",
-                                 "第 k 步的系数（lr_lambda）"), T_SYM),
+                                 "第 k 步的因子（lr_lambda）"), T_SYM),
     params=(_lambda(),),
-    code={"pytorch": "torch.optim.lr_scheduler.MultiplicativeLR(optimizer, lr_lambda={lr_lambda})",
-          "keras": "keras.callbacks.LearningRateScheduler(lambda epoch, lr: lr * "
-                   "{lr_lambda}(epoch) if epoch else lr)",
-          "paddle": "paddle.optimizer.lr.MultiplicativeDecay(learning_rate={base_lr}, "
-                    "lr_lambda={lr_lambda})"},
-    keras="keras.callbacks.LearningRateScheduler",
+    code=_code(
+        pytorch="torch.optim.lr_scheduler.MultiplicativeLR(optimizer, lr_lambda={lr_lambda})",
+        keras="keras.callbacks.LearningRateScheduler(lambda epoch, lr: lr * {lr_lambda}(epoch) "
+              "if epoch else lr)",
+        paddle="paddle.optimizer.lr.MultiplicativeDecay(learning_rate={base_lr}, "
+               "lr_lambda={lr_lambda})"),
     notes=Text("Unlike LambdaLR the factors compound: lr_lambda=lambda t: 0.95 gives "
                "0.95^t, the same curve as ExponentialLR(gamma=0.95).",
-               "与 LambdaLR 不同，这里的系数会累乘：lr_lambda=lambda t: 0.95 得到 0.95^t，"
+               "与 LambdaLR 不同，这里的因子会累乘：lr_lambda=lambda t: 0.95 得到 0.95^t，"
                "和 ExponentialLR(gamma=0.95) 是同一条曲线。"),
 )
 
 _add(
     name="StepLR", owner="pytorch", unit=EPOCH, fn=F.step_lr,
-    title=Text("Step decay", "阶梯衰减（间隔衰减）"),
+    in_chain=True, suggested=dict(step_size=20),
+    title=Text("Step decay", "阶梯衰减"),
     summary=Text("Multiply the learning rate by gamma every step_size epochs.",
                  "每隔 step_size 个 epoch，把学习率乘上 gamma。"),
     formula=r"\eta_t = \eta_0 \cdot \gamma^{\lfloor t / s \rfloor}",
@@ -178,24 +280,25 @@ _add(
     params=(_steps("step_size", 30, "epochs between two drops", "两次下降之间隔多少个 epoch",
                    ui=(1, 100)),
             _gamma(0.1)),
-    code={"pytorch": "torch.optim.lr_scheduler.StepLR(optimizer, step_size={step_size}, "
-                     "gamma={gamma})",
-          "keras": "keras.optimizers.schedules.ExponentialDecay({base_lr}, "
-                   "decay_steps={step_size}, decay_rate={gamma}, staircase=True)",
-          "paddle": "paddle.optimizer.lr.StepDecay(learning_rate={base_lr}, "
-                    "step_size={step_size}, gamma={gamma})"},
-    keras="keras.optimizers.schedules.ExponentialDecay(staircase=True)",
+    code=_code(
+        pytorch="torch.optim.lr_scheduler.StepLR(optimizer, step_size={step_size}, gamma={gamma})",
+        keras="keras.optimizers.schedules.ExponentialDecay({base_lr}, decay_steps={step_size}, "
+              "decay_rate={gamma}, staircase=True)",
+        paddle=_paddle_gamma_below_one(
+            "paddle.optimizer.lr.StepDecay(learning_rate={base_lr}, step_size={step_size}, "
+            "gamma={gamma})", "StepDecay")),
     notes=Text("The drop happens at the step call number step_size: epochs 0 to step_size-1 "
                "train at the base lr. Keras schedules count optimizer iterations, so for "
                "epoch-wise decay set decay_steps to step_size * steps_per_epoch.",
                "下降发生在第 step_size 次 step() 调用时：第 0 到 step_size-1 个 epoch 用的都是初始"
-               "学习率。Keras 的 schedule 按优化器迭代计数，按 epoch 衰减时 decay_steps 要写成 "
-               "step_size * 每个 epoch 的迭代数。"),
+               "学习率。Keras 的学习率调度按迭代计数，按 epoch 衰减时 decay_steps 要写成 "
+               "step_size * 每个 epoch 的迭代次数。"),
 )
 
 _add(
     name="MultiStepLR", span=120, owner="pytorch", unit=EPOCH, fn=F.multi_step_lr,
-    title=Text("Multi-step decay", "多阶梯衰减（多间隔衰减）"),
+    in_chain=True, suggested=dict(milestones=[30, 45]),
+    title=Text("Multi-step decay", "多阶梯衰减"),
     summary=Text("Multiply the learning rate by gamma at each listed milestone.",
                  "在每个指定的里程碑（milestone）处把学习率乘上 gamma。"),
     formula=r"\eta_t = \eta_0 \cdot \gamma^{\,|\{m_i \,:\, m_i \le t\}|}",
@@ -204,14 +307,18 @@ _add(
     params=(Param("milestones", [30, 60, 90], "ints", "step counts at which the lr drops",
                   "学习率下降的步数（严格递增）", 1, None),
             _gamma(0.1)),
-    code={"pytorch": "torch.optim.lr_scheduler.MultiStepLR(optimizer, milestones={milestones}, "
-                     "gamma={gamma})",
-          "keras": "keras.optimizers.schedules.PiecewiseConstantDecay(boundaries=[m - 1 for m in "
-                   "{milestones}], values=[{base_lr} * {gamma} ** i for i in "
-                   "range(len({milestones}) + 1)])",
-          "paddle": "paddle.optimizer.lr.MultiStepDecay(learning_rate={base_lr}, "
-                    "milestones={milestones}, gamma={gamma})"},
-    keras="keras.optimizers.schedules.PiecewiseConstantDecay",
+    code=_code(
+        pytorch="torch.optim.lr_scheduler.MultiStepLR(optimizer, milestones={milestones}, "
+                "gamma={gamma})",
+        keras=(_NO_KERAS_BOUNDARY("milestones"),
+               Line("keras.optimizers.schedules.PiecewiseConstantDecay(boundaries={boundaries}, "
+                    "values={values})",
+                    derive=lambda v: dict(boundaries=[m - 1 for m in v["milestones"]],
+                                          values=[v["base_lr"] * v["gamma"] ** i
+                                                  for i in range(len(v["milestones"]) + 1)]))),
+        paddle=_paddle_gamma_below_one(
+            "paddle.optimizer.lr.MultiStepDecay(learning_rate={base_lr}, "
+            "milestones={milestones}, gamma={gamma})", "MultiStepDecay")),
     notes=Text("Keras' PiecewiseConstantDecay keeps the old value AT a boundary (step <= b), "
                "torch drops AT the milestone: boundary b in Keras matches milestone b + 1.",
                "Keras 的 PiecewiseConstantDecay 在边界上仍取旧值（step <= b），torch 在里程碑上就"
@@ -220,62 +327,72 @@ _add(
 
 _add(
     name="ConstantLR", span=20, owner="pytorch", unit=EPOCH, fn=F.constant_lr,
-    title=Text("Constant factor, then full", "先打折再恢复（常数因子）"),
+    in_chain=True, suggested=dict(factor=0.2, total_iters=10),
+    title=Text("Constant factor, then full", "常数因子调度"),
     summary=Text("Hold the learning rate at factor times the base for total_iters steps.",
-                 "前 total_iters 步把学习率固定为初始值乘 factor，之后恢复。"),
+                 "前 total_iters 步把学习率固定为初始学习率乘 factor，之后恢复为初始学习率。"),
     formula=r"\eta_t = \begin{cases} \eta_0 \cdot f & t < T \\ \eta_0 & t \ge T \end{cases}",
-    symbols=(ETA_T, ETA0, Symbol("f", "the reduction factor (factor)", "折扣系数（factor）"),
-             Symbol("T", "steps at the reduced lr (total_iters)", "打折持续的步数（total_iters）"),
+    symbols=(ETA_T, ETA0, Symbol("f", "the reduction factor (factor)", "前 T 步使用的因子（factor）"),
+             Symbol("T", "steps at the reduced lr (total_iters)",
+                    "学习率保持降低的步数（total_iters）"),
              T_SYM),
     params=(Param("factor", 1 / 3, "float", "fraction of the base lr used at first",
                   "开始阶段使用的初始学习率比例", 0.0, 1.0, low_open=True),
-            _steps("total_iters", 5, "steps at the reduced lr", "打折持续的步数", ui=(1, 100))),
-    code={"pytorch": "torch.optim.lr_scheduler.ConstantLR(optimizer, factor={factor}, "
-                     "total_iters={total_iters})"},
+            _steps("total_iters", 5, "steps at the reduced lr", "学习率保持降低的步数",
+                   ui=(1, 100))),
+    code=_code(
+        pytorch="torch.optim.lr_scheduler.ConstantLR(optimizer, factor={factor}, "
+                "total_iters={total_iters})",
+        paddle="paddle.optimizer.lr.LambdaDecay(learning_rate={base_lr}, lr_lambda=lambda t: "
+               "{factor} if t < {total_iters} else 1.0)"),
 )
 
 _add(
     name="LinearLR", span=20, owner="pytorch", unit=EPOCH, fn=F.linear_lr,
-    title=Text("Linear ramp of the factor", "线性变化的系数"),
+    in_chain=True, suggested=dict(start_factor=0.1, total_iters=10),
+    title=Text("Linear ramp of the factor", "线性变化的因子"),
     summary=Text("Move the factor linearly from start_factor to end_factor over total_iters "
                  "steps, then hold it.",
-                 "在 total_iters 步内把系数从 start_factor 线性移到 end_factor，之后保持不变。"),
+                 "在 total_iters 步内把因子从 start_factor 线性移到 end_factor，之后保持不变。"),
     formula=r"\eta_t = \eta_0 \left(s + (e - s)\,\frac{\min(t, T)}{T}\right)",
-    symbols=(ETA_T, ETA0, Symbol("s", "start_factor", "起始系数（start_factor）"),
-             Symbol("e", "end_factor", "结束系数（end_factor）"),
+    symbols=(ETA_T, ETA0, Symbol("s", "start_factor", "起始因子（start_factor）"),
+             Symbol("e", "end_factor", "结束因子（end_factor）"),
              Symbol("T", "steps of the ramp (total_iters)", "线性变化持续的步数（total_iters）"),
              T_SYM),
-    params=(Param("start_factor", 1 / 3, "float", "factor at step 0", "第 0 步的系数", 0.0, 1.0,
+    params=(Param("start_factor", 1 / 3, "float", "factor at step 0", "第 0 步的因子", 0.0, 1.0,
                   low_open=True),
             Param("end_factor", 1.0, "float", "factor from step total_iters on",
-                  "第 total_iters 步及以后的系数", 0.0, 1.0),
+                  "第 total_iters 步及以后的因子", 0.0, 1.0),
             _steps("total_iters", 5, "steps the ramp takes", "线性变化持续的步数", ui=(1, 100))),
-    code={"pytorch": "torch.optim.lr_scheduler.LinearLR(optimizer, start_factor={start_factor}, "
-                     "end_factor={end_factor}, total_iters={total_iters})",
-          "paddle": "paddle.optimizer.lr.LinearLR(learning_rate={base_lr}, "
-                    "total_steps={total_iters}, start_factor={start_factor}, "
-                    "end_factor={end_factor})"},
+    code=_code(
+        pytorch="torch.optim.lr_scheduler.LinearLR(optimizer, start_factor={start_factor}, "
+                "«end_factor={end_factor}, »total_iters={total_iters})",
+        paddle="paddle.optimizer.lr.LinearLR(learning_rate={base_lr}, total_steps={total_iters}, "
+               "start_factor={start_factor}, end_factor={end_factor})"),
     notes=Text("The ramp takes total_iters steps, not fewer: with total_iters=30 the factor "
                "reaches end_factor at step 30 and stays there.",
-               "变化持续整整 total_iters 步：total_iters=30 时，系数在第 30 步才到达 end_factor，"
+               "变化持续整整 total_iters 步：total_iters=30 时，因子在第 30 步才到达 end_factor，"
                "之后保持不变（不是 10 步）。"),
 )
 
 _add(
     name="ExponentialLR", owner="pytorch", unit=EPOCH, fn=F.exponential_lr,
+    in_chain=True, suggested=dict(gamma=0.95),
     title=Text("Exponential decay", "指数衰减"),
     summary=Text("Multiply the learning rate by gamma at every step.",
                  "每一步都把学习率乘上 gamma。"),
     formula=r"\eta_t = \eta_0 \cdot \gamma^{t}",
     symbols=(ETA_T, ETA0, GAMMA, T_SYM),
+    # gamma > 1 makes the lr grow: PyTorch allows it and the LR range test (lesson 05) uses it.
     params=(Param("gamma", 0.95, "float", "factor applied at every step", "每一步乘上的衰减因子",
-                  0.0, 1.0, low_open=True, ui=(0.8, 1.0)),),
-    code={"pytorch": "torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma={gamma})",
-          "keras": "keras.optimizers.schedules.ExponentialDecay({base_lr}, decay_steps=1, "
-                   "decay_rate={gamma})",
-          "paddle": "paddle.optimizer.lr.ExponentialDecay(learning_rate={base_lr}, "
-                    "gamma={gamma})"},
-    keras="keras.optimizers.schedules.ExponentialDecay",
+                  0.0, None, low_open=True, ui=(0.8, 1.0)),),
+    code=_code(
+        pytorch="torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma={gamma})",
+        keras="keras.optimizers.schedules.ExponentialDecay({base_lr}, decay_steps=1, "
+              "decay_rate={gamma})",
+        paddle=_paddle_gamma_below_one(
+            "paddle.optimizer.lr.ExponentialDecay(learning_rate={base_lr}, gamma={gamma})",
+            "ExponentialDecay")),
     notes=Text("Keras' ExponentialDecay(decay_steps=k) computes decay_rate^(step/k): the same "
                "curve, sampled per iteration instead of per epoch.",
                "Keras 的 ExponentialDecay(decay_steps=k) 计算 decay_rate^(step/k)：同一条曲线，"
@@ -284,6 +401,7 @@ _add(
 
 _add(
     name="PolynomialLR", span=20, owner="pytorch", unit=EPOCH, fn=F.polynomial_lr,
+    in_chain=True, suggested=dict(total_iters=60),
     title=Text("Polynomial decay to zero", "多项式衰减（到 0）"),
     summary=Text("Decay along (1 - t/T)^power, reaching zero at total_iters.",
                  "按 (1 - t/T)^power 衰减，在 total_iters 步降到 0。"),
@@ -294,17 +412,18 @@ _add(
     params=(_steps("total_iters", 5, "steps to reach zero", "降到 0 所用的步数", ui=(1, 200)),
             Param("power", 1.0, "float", "exponent of the decay", "衰减的幂次", 0.0, None,
                   low_open=True, ui=(0.1, 5.0))),
-    code={"pytorch": "torch.optim.lr_scheduler.PolynomialLR(optimizer, "
-                     "total_iters={total_iters}, power={power})",
-          "keras": "keras.optimizers.schedules.PolynomialDecay({base_lr}, "
-                   "decay_steps={total_iters}, end_learning_rate=0.0, power={power})",
-          "paddle": "paddle.optimizer.lr.PolynomialDecay(learning_rate={base_lr}, "
-                    "decay_steps={total_iters}, end_lr=0.0, power={power})"},
-    keras="keras.optimizers.schedules.PolynomialDecay",
+    code=_code(
+        pytorch="torch.optim.lr_scheduler.PolynomialLR(optimizer, total_iters={total_iters}"
+                "«, power={power}»)",
+        keras="keras.optimizers.schedules.PolynomialDecay({base_lr}, decay_steps={total_iters}, "
+              "end_learning_rate=0.0, power={power})",
+        paddle="paddle.optimizer.lr.PolynomialDecay(learning_rate={base_lr}, "
+               "decay_steps={total_iters}, end_lr=0.0, power={power})"),
 )
 
 _add(
     name="CosineAnnealingLR", owner="pytorch", unit=EPOCH, fn=F.cosine_annealing_lr,
+    run_length="T_max",
     title=Text("Cosine annealing", "余弦退火"),
     summary=Text("Follow half a cosine from the base lr down to eta_min over T_max steps.",
                  "在 T_max 步内沿半个余弦从初始学习率降到 eta_min。"),
@@ -315,13 +434,17 @@ _add(
     params=(_steps("T_max", 50, "steps from the base lr down to eta_min",
                    "从初始学习率降到 eta_min 所用的步数", ui=(1, 500)),
             _eta_min()),
-    code={"pytorch": "torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max={T_max}, "
-                     "eta_min={eta_min})",
-          "keras": "keras.optimizers.schedules.CosineDecay({base_lr}, decay_steps={T_max}, "
-                   "alpha={eta_min} / {base_lr})",
-          "paddle": "paddle.optimizer.lr.CosineAnnealingDecay(learning_rate={base_lr}, "
-                    "T_max={T_max}, eta_min={eta_min})"},
-    keras="keras.optimizers.schedules.CosineDecay",
+    code=_code(
+        pytorch="torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max={T_max}"
+                "«, eta_min={eta_min}»)",
+        keras=Line("keras.optimizers.schedules.CosineDecay({base_lr}, decay_steps={T_max}, "
+                   "alpha={alpha})", derive=lambda v: dict(alpha=v["eta_min"] / v["base_lr"]),
+                   exact_until=lambda v: v["T_max"],
+                   why=Text("equal up to step T_max; after it Keras holds the floor while "
+                            "PyTorch's cosine climbs back up",
+                            "在第 T_max 步之前相同；之后 Keras 停在下限，PyTorch 的余弦会重新升高")),
+        paddle="paddle.optimizer.lr.CosineAnnealingDecay(learning_rate={base_lr}, T_max={T_max}, "
+               "eta_min={eta_min})"),
     notes=Text("Past T_max torch keeps following the cosine, so the lr climbs back up (period "
                "2*T_max); Keras' CosineDecay stops at decay_steps and stays at alpha * lr.",
                "超过 T_max 后 torch 继续沿余弦走，学习率会重新升高（周期 2*T_max）；Keras 的 "
@@ -330,6 +453,7 @@ _add(
 
 _add(
     name="CosineAnnealingWarmRestarts", span=70, owner="pytorch", unit=EPOCH,
+    suggested=dict(T_0=10, T_mult=2),
     fn=F.cosine_annealing_warm_restarts,
     title=Text("Cosine annealing with warm restarts (SGDR)", "带热重启的余弦退火（SGDR）"),
     summary=Text("Cosine cycles that jump back to the base lr; each cycle T_mult times longer.",
@@ -344,12 +468,15 @@ _add(
             _steps("T_mult", 1, "each cycle is this many times longer than the last",
                    "每个周期比上一个长多少倍", ui=(1, 4)),
             _eta_min()),
-    code={"pytorch": "torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(optimizer, "
-                     "T_0={T_0}, T_mult={T_mult}, eta_min={eta_min})",
-          "keras": "keras.optimizers.schedules.CosineDecayRestarts({base_lr}, "
-                   "first_decay_steps={T_0}, t_mul={T_mult}, m_mul=1.0, "
-                   "alpha={eta_min} / {base_lr})"},
-    keras="keras.optimizers.schedules.CosineDecayRestarts",
+    code=_code(
+        pytorch="torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0={T_0}"
+                "«, T_mult={T_mult}»«, eta_min={eta_min}»)",
+        keras=Line("keras.optimizers.schedules.CosineDecayRestarts({base_lr}, "
+                   "first_decay_steps={T_0}, t_mul={t_mul}, m_mul=1.0, alpha={alpha})",
+                   derive=lambda v: dict(t_mul=float(v["T_mult"]),
+                                         alpha=v["eta_min"] / v["base_lr"])),
+        paddle="paddle.optimizer.lr.CosineAnnealingWarmRestarts(learning_rate={base_lr}, "
+               "T_0={T_0}«, T_mult={T_mult}»«, eta_min={eta_min}»)"),
     notes=Text("Keras adds m_mul, which also lowers the peak of each new cycle; m_mul=1.0 matches "
                "torch.",
                "Keras 还有 m_mul 参数，可让每个新周期的峰值变低；m_mul=1.0 时与 torch 相同。"),
@@ -357,20 +484,21 @@ _add(
 
 _add(
     name="CyclicLR", span=8000, owner="pytorch", unit=ITER, fn=F.cyclic_lr,
+    suggested=dict(max_lr=1.0, step_size_up=60, mode="triangular2"),
     title=Text("Cyclical learning rate", "循环学习率"),
     summary=Text("Triangle waves between base_lr and max_lr, stepped every batch.",
                  "在 base_lr 和 max_lr 之间做三角波，每个 batch 调用一次。"),
     formula=r"\eta_t = \eta_0 + (\eta_{\max} - \eta_0)\, h(x_t)\, s(c_t)",
     symbols=(ETA_T, Symbol(r"\eta_0", "lowest lr of the cycle (the curve's base_lr)",
-                           "循环的最低学习率（base_lr）"),
-             Symbol(r"\eta_{\max}", "highest lr of the cycle (max_lr)", "循环的最高学习率（max_lr）"),
+                           "周期内的最低学习率（base_lr）"),
+             Symbol(r"\eta_{\max}", "highest lr of the cycle (max_lr)", "周期内的峰值学习率（max_lr）"),
              Symbol("h(x_t)", "triangle: rises over step_size_up steps, falls over step_size_down",
                     "三角波：step_size_up 步上升，step_size_down 步下降"),
              Symbol("s(c_t)", "amplitude scale: 1 (triangular), 1/2^(c-1) (triangular2), "
                     "gamma^t (exp_range)",
                     "振幅缩放：1（triangular）、1/2^(c-1)（triangular2）、gamma^t（exp_range）"),
              T_SYM),
-    params=(Param("max_lr", 1.0, "float", "upper end of the cycle", "循环的上限学习率", 0.0, None,
+    params=(Param("max_lr", 1.0, "float", "upper end of the cycle", "周期内的峰值学习率", 0.0, None,
                   low_open=True, scale="log", ui=(1e-4, 10.0)),
             _steps("step_size_up", 2000, "steps from base_lr up to max_lr",
                    "从 base_lr 升到 max_lr 的步数", ui=(1, 5000)),
@@ -379,15 +507,19 @@ _add(
             _choice("mode", "triangular", ("triangular", "triangular2", "exp_range"),
                     "how the amplitude changes from cycle to cycle", "振幅在各周期之间如何变化"),
             Param("gamma", 1.0, "float", "per-step amplitude factor for exp_range",
-                  "exp_range 模式下每步的振幅系数", 0.0, 1.0, low_open=True, ui=(0.99, 1.0)),
+                  "exp_range 模式下振幅每步乘上的因子", 0.0, 1.0, low_open=True, ui=(0.99, 1.0)),
             Param("cycle_momentum", True, "bool", "cycle momentum inversely to the lr",
                   "动量与学习率反向循环"),
             _momentum("base_momentum", 0.8, "lowest momentum", "最低动量"),
             _momentum("max_momentum", 0.9, "highest momentum", "最高动量")),
-    code={"pytorch": "torch.optim.lr_scheduler.CyclicLR(optimizer, base_lr={base_lr}, "
-                     "max_lr={max_lr}, step_size_up={step_size_up}, mode='{mode}')",
-          "paddle": "paddle.optimizer.lr.CyclicLR(base_learning_rate={base_lr}, "
-                    "max_learning_rate={max_lr}, step_size_up={step_size_up}, mode='{mode}')"},
+    code=_code(
+        pytorch="torch.optim.lr_scheduler.CyclicLR(optimizer, base_lr={base_lr}, max_lr={max_lr}, "
+                "step_size_up={step_size_up}«, step_size_down={step_size_down}»«, mode={mode}»"
+                "«, gamma={gamma}»«, cycle_momentum={cycle_momentum}»"
+                "«, base_momentum={base_momentum}»«, max_momentum={max_momentum}»)",
+        paddle="paddle.optimizer.lr.CyclicLR(base_learning_rate={base_lr}, "
+               "max_learning_rate={max_lr}, step_size_up={step_size_up}"
+               "«, step_size_down={step_size_down}»«, mode={mode}»«, exp_gamma={gamma}»)"),
     notes=Text("CyclicLR sets the optimizer's lr to its own base_lr; with cycle_momentum=True "
                "(the default) the optimizer must have momentum.",
                "CyclicLR 会把优化器的学习率改成它自己的 base_lr；cycle_momentum=True（默认）时优化器"
@@ -396,6 +528,7 @@ _add(
 
 _add(
     name="OneCycleLR", owner="pytorch", unit=ITER, fn=F.one_cycle_lr, uses_base_lr=False,
+    length=_one_cycle_total, run_length="total_steps", in_sequence="never", suggested=dict(max_lr=1.0),
     check=_check_one_cycle,
     title=Text("One-cycle policy", "单周期策略（1cycle）"),
     summary=Text("Warm up to max_lr, then anneal far below the start, in one cycle per run.",
@@ -407,7 +540,7 @@ _add(
              Symbol("d", "div_factor", "起点除数（div_factor）"),
              Symbol("d_f", "final_div_factor", "终点除数（final_div_factor）"),
              Symbol("p_t", "fraction of the current phase done; the warm-up phase ends at "
-                    "pct_start * total_steps", "当前阶段已完成的比例；升温阶段在 "
+                    "pct_start * total_steps", "当前阶段已完成的比例；预热阶段在 "
                     "pct_start * total_steps 处结束"),
              Symbol(r"\mathrm{anneal}", "cosine or linear interpolation (anneal_strategy)",
                     "余弦或线性插值（anneal_strategy）")),
@@ -417,10 +550,10 @@ _add(
                    ui=(10, 5000), optional=True),
             _steps("epochs", None, "epochs (with steps_per_epoch, if total_steps is None)",
                    "epoch 数（total_steps 为 None 时与 steps_per_epoch 一起用）", optional=True),
-            _steps("steps_per_epoch", None, "optimizer steps per epoch", "每个 epoch 的优化步数",
+            _steps("steps_per_epoch", None, "optimizer steps per epoch", "每个 epoch 的迭代次数",
                    optional=True),
             Param("pct_start", 0.3, "float", "fraction of the cycle spent warming up",
-                  "升温阶段占整个周期的比例", 0.0, 1.0, low_open=True, high_open=True,
+                  "预热阶段占整个周期的比例", 0.0, 1.0, low_open=True, high_open=True,
                   ui=(0.05, 0.95)),
             _choice("anneal_strategy", "cos", ("cos", "linear"), "shape of each phase",
                     "每个阶段的插值形状"),
@@ -431,15 +564,30 @@ _add(
                   "最终学习率 = 起始学习率 / final_div_factor", 0.0, None, low_open=True,
                   scale="log", ui=(1.0, 1e6)),
             Param("three_phase", False, "bool", "add a third phase that anneals below the start",
-                  "增加第三阶段，退火到起始值以下"),
+                  "增加第三阶段，退火到起始学习率以下"),
             Param("cycle_momentum", True, "bool", "cycle momentum inversely to the lr",
                   "动量与学习率反向循环"),
             _momentum("base_momentum", 0.85, "lowest momentum", "最低动量"),
             _momentum("max_momentum", 0.95, "highest momentum", "最高动量")),
-    code={"pytorch": "torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr={max_lr}, "
-                     "total_steps={total_steps}, pct_start={pct_start})",
-          "paddle": "paddle.optimizer.lr.OneCycleLR(max_learning_rate={max_lr}, "
-                    "total_steps={total_steps}, phase_pct={pct_start})"},
+    code=_code(
+        pytorch=tuple(Line(f"torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr={{max_lr}}, "
+                           f"{length}«, pct_start={{pct_start}}»"
+                           "«, anneal_strategy={anneal_strategy}»«, div_factor={div_factor}»"
+                           "«, final_div_factor={final_div_factor}»«, three_phase={three_phase}»"
+                           "«, cycle_momentum={cycle_momentum}»«, base_momentum={base_momentum}»"
+                           "«, max_momentum={max_momentum}»)", when=when)
+                      for length, when in (
+                          ("total_steps={total_steps}", lambda v: v["total_steps"] is not None),
+                          ("epochs={epochs}, steps_per_epoch={steps_per_epoch}", None))),
+        paddle=(Line(None, when=lambda v: v["three_phase"] and v["pct_start"] >= 0.5, why=Text(
+                    "Paddle's OneCycleLR refuses three_phase=True with pct_start >= 0.5",
+                    "Paddle 的 OneCycleLR 在 three_phase=True 时不接受 pct_start >= 0.5")),
+                Line("paddle.optimizer.lr.OneCycleLR(max_learning_rate={max_lr}, "
+                    "total_steps={total}, divide_factor={div_factor}, "
+                    "end_learning_rate={end_lr}, phase_pct={pct_start}, "
+                    "anneal_strategy={anneal_strategy}, three_phase={three_phase})",
+                    derive=lambda v: dict(total=_one_cycle_total(v), end_lr=v["max_lr"] / v[
+                        "div_factor"] / v["final_div_factor"])))),
     notes=Text("OneCycleLR ignores the optimizer's lr: it starts at max_lr / div_factor. Call "
                "step() after every batch; stepping more than total_steps times is an error.",
                "OneCycleLR 不看优化器里设的 lr，而是从 max_lr / div_factor 开始。每个 batch 之后"
@@ -448,20 +596,22 @@ _add(
 
 _add(
     name="ReduceLROnPlateau", owner="pytorch", unit=EPOCH, fn=F.reduce_lr_on_plateau,
+    metric=True, in_sequence="never", suggested=dict(factor=0.3, patience=3),
     check=_check_plateau,
     title=Text("Reduce on plateau", "平台期降低学习率"),
     summary=Text("Cut the learning rate by factor when a watched metric stops improving.",
                  "当被监控的指标不再改善时，把学习率乘上 factor。"),
     formula=r"\eta_{t+1} = \begin{cases} \max(\eta_t f,\ \eta_{\min}) & \text{more than } P "
             r"\text{ bad steps in a row} \\ \eta_t & \text{otherwise} \end{cases}",
-    symbols=(ETA_T, Symbol("f", "reduction factor (factor)", "衰减系数（factor）"),
-             Symbol("P", "bad steps tolerated (patience)", "能容忍的连续不改善次数（patience）"),
+    symbols=(ETA_T, Symbol("f", "reduction factor (factor)", "衰减因子（factor）"),
+             Symbol("P", "bad steps tolerated (patience)",
+                    "耐心值：能容忍的连续不改善次数（patience）"),
              Symbol(r"\eta_{\min}", "lowest lr (min_lr)", "最低学习率（min_lr）")),
     params=(Param("metrics", None, "series", "the watched value, one per step() call",
                   "被监控的指标，每次 step() 一个值", required=True),
             _choice("mode", "min", ("min", "max"), "min: lower is better; max: higher is better",
                     "min：越小越好；max：越大越好"),
-            Param("factor", 0.1, "float", "lr multiplier at each reduction", "每次降低时乘上的系数",
+            Param("factor", 0.1, "float", "lr multiplier at each reduction", "每次降低时乘上的因子",
                   0.0, 1.0, low_open=True, high_open=True, ui=(0.05, 0.95)),
             _steps("patience", 10, "bad steps tolerated before a reduction",
                    "降低之前能容忍的不改善次数", low=0, ui=(0, 50)),
@@ -469,22 +619,49 @@ _add(
                   "改善多少才算改善", 0.0, None, ui=(0.0, 0.1)),
             _choice("threshold_mode", "rel", ("rel", "abs"), "threshold relative or absolute",
                     "阈值是相对的还是绝对的"),
-            _steps("cooldown", 0, "steps to wait after a reduction", "降低之后的冷却步数", low=0,
+            _steps("cooldown", 0, "steps to wait after a reduction", "降低之后的冷却期（步数）", low=0,
                    ui=(0, 50)),
             Param("min_lr", 0.0, "float", "lowest lr allowed", "允许的最低学习率", 0.0, None,
                   ui=(0.0, 0.05)),
             Param("eps", 1e-8, "float", "smaller changes are skipped", "小于它的变化会被忽略",
                   0.0, None, scale="log", ui=(1e-12, 1e-4))),
-    code={"pytorch": "torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode='{mode}', "
-                     "factor={factor}, patience={patience})  # scheduler.step(val_loss)",
-          "keras": "keras.callbacks.ReduceLROnPlateau(monitor='val_loss', mode='{mode}', "
-                   "factor={factor}, patience={patience} + 1, cooldown={cooldown} + 1, "
-                   "min_delta={threshold}, min_lr={min_lr})",
-          "paddle": "paddle.optimizer.lr.ReduceOnPlateau(learning_rate={base_lr}, mode='{mode}', "
-                    "decay_rate={factor}, patience={patience})",
-          "transformers": "transformers.get_reduce_on_plateau_schedule(optimizer, "
-                          "factor={factor}, patience={patience})"},
-    keras="keras.callbacks.ReduceLROnPlateau",
+    code=_code(
+        pytorch="torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer«, mode={mode}»"
+                "«, factor={factor}»«, patience={patience}»«, threshold={threshold}»"
+                "«, threshold_mode={threshold_mode}»«, cooldown={cooldown}»«, min_lr={min_lr}»"
+                "«, eps={eps}»)",
+        keras=(Line(None, when=lambda v: v["threshold_mode"] == "rel" and v["threshold"] != 0,
+                    why=Text("Keras' ReduceLROnPlateau has only an absolute threshold "
+                             "(min_delta): use threshold_mode='abs' or threshold=0",
+                             "Keras 的 ReduceLROnPlateau 只有绝对阈值（min_delta）：请用 "
+                             "threshold_mode='abs' 或 threshold=0")),
+               Line("keras.callbacks.ReduceLROnPlateau(monitor='val_loss', mode={mode}, "
+                    "factor={factor}, patience={keras_patience}, cooldown={keras_cooldown}, "
+                    "min_delta={threshold}, min_lr={keras_min_lr})",
+                    derive=lambda v: dict(keras_patience=v["patience"] + 1,
+                                          keras_cooldown=v["cooldown"] + 1,
+                                          keras_min_lr=_keras_plateau_floor(v)))),
+        paddle=(Line(None, when=lambda v: v["cooldown"] > 0, why=Text(
+                    "Paddle's ReduceOnPlateau ignores the metric during cooldown, so a better "
+                    "value seen then never becomes its best: equal only with cooldown=0",
+                    "Paddle 的 ReduceOnPlateau 在冷却期内不看指标，那时出现的更好值不会被记为最好值："
+                    "只在 cooldown=0 时相同")),
+                Line(None, when=lambda v: v["threshold_mode"] == "rel" and v["threshold"] != 0,
+                     why=Text("Paddle computes a relative threshold as best - best * threshold, "
+                              "which rounds differently from PyTorch's best * (1 - threshold): a "
+                              "value exactly on the threshold counts differently. Use "
+                              "threshold_mode='abs' or threshold=0",
+                              "Paddle 把相对阈值算成 best - best * threshold，与 PyTorch 的 "
+                              "best * (1 - threshold) 舍入不同：恰好落在阈值上的值判断不同。"
+                              "请用 threshold_mode='abs' 或 threshold=0")),
+                Line("paddle.optimizer.lr.ReduceOnPlateau(learning_rate={base_lr}«, mode={mode}»"
+                     "«, factor={factor}»«, patience={patience}»«, threshold={threshold}»"
+                     "«, threshold_mode={threshold_mode}»«, min_lr={min_lr}»"
+                     "«, epsilon={eps}»)")),
+        transformers="transformers.get_reduce_on_plateau_schedule(optimizer«, mode={mode}»"
+                     "«, factor={factor}»«, patience={patience}»«, threshold={threshold}»"
+                     "«, threshold_mode={threshold_mode}»«, cooldown={cooldown}»"
+                     "«, min_lr={min_lr}»«, eps={eps}»)"),
     notes=Text("torch reduces after MORE than patience bad epochs, Keras after patience: Keras "
                "patience=p+1 matches torch patience=p (and cooldown=c+1 matches c). Keras has only "
                "absolute thresholds (min_delta).",
@@ -498,38 +675,42 @@ _SCHEDULERS_PARAM = Param("schedulers", None, "schedulers", "[(name, params), ..
 
 _add(
     name="SequentialLR", owner="pytorch", unit=EPOCH, fn=F.sequential_lr, check=_check_sequential,
+    members="sequence", in_sequence="never",
     title=Text("Sequential: one schedule after another", "串联：一个接一个"),
     summary=Text("Run schedule i until milestone i, then start schedule i+1 from its step 0.",
                  "在第 i 个里程碑前运行第 i 个调度器，之后从第 0 步开始运行下一个。"),
     formula=r"\eta_t = \eta^{(i)}_{t - m_{i}}\quad \text{for } m_i \le t < m_{i+1},\ m_0 = 0",
     symbols=(ETA_T, Symbol(r"\eta^{(i)}", "the i-th schedule's own curve", "第 i 个调度器自己的曲线"),
-             Symbol("m_i", "milestones", "切换点（milestones）"), T_SYM),
+             Symbol("m_i", "milestones", "里程碑（milestones）"), T_SYM),
     params=(_SCHEDULERS_PARAM,
             Param("milestones", None, "ints", "steps at which the next schedule takes over",
                   "切换到下一个调度器的步数", 1, None, required=True)),
-    code={"pytorch": "torch.optim.lr_scheduler.SequentialLR(optimizer, schedulers=[...], "
-                     "milestones={milestones})"},
+    code=_code(
+        pytorch="torch.optim.lr_scheduler.SequentialLR(optimizer, schedulers=[{schedulers}], "
+                "milestones={milestones})"),
     notes=Text("Each schedule restarts from its own step 0 at its milestone, based on the "
                "optimizer's initial lr: a typical warm-up is LinearLR followed by "
                "CosineAnnealingLR.",
-               "每个调度器在自己的切换点从第 0 步重新开始，以优化器的初始学习率为基准：常见的预热"
+               "每个调度器到了自己的里程碑就从第 0 步重新开始，以优化器的初始学习率为基准：常见的预热"
                "写法是 LinearLR 接 CosineAnnealingLR。"),
 )
 
 _add(
     name="ChainedScheduler", owner="pytorch", unit=EPOCH, fn=F.chained_scheduler,
+    members="chain", in_sequence="never",
     title=Text("Chained: schedules multiplied", "链式：多个调度器相乘"),
     summary=Text("Step every schedule at once; their factors multiply.",
-                 "每一步同时调用所有调度器，它们的系数相乘。"),
+                 "每一步同时调用所有调度器，它们的因子相乘。"),
     formula=r"\eta_t = \eta_0 \prod_{j} f_j(t)",
-    symbols=(ETA_T, ETA0, Symbol("f_j(t)", "the j-th schedule's factor", "第 j 个调度器的系数"),
+    symbols=(ETA_T, ETA0, Symbol("f_j(t)", "the j-th schedule's factor", "第 j 个调度器的因子"),
              T_SYM),
     params=(_SCHEDULERS_PARAM,),
-    code={"pytorch": "torch.optim.lr_scheduler.ChainedScheduler([...], optimizer=optimizer)"},
+    code=_code(
+        pytorch="torch.optim.lr_scheduler.ChainedScheduler([{schedulers}], optimizer=optimizer)"),
     notes=Text("Only schedules that multiply the running lr chain cleanly (ConstantLR, LinearLR, "
                "StepLR, MultiStepLR, ExponentialLR, PolynomialLR, MultiplicativeLR); a schedule "
                "that sets the lr outright overwrites the others.",
-               "只有把当前学习率乘上系数的调度器才能干净地链式组合（ConstantLR、LinearLR、StepLR、"
+               "只有把当前学习率乘上因子的调度器才能干净地链式组合（ConstantLR、LinearLR、StepLR、"
                "MultiStepLR、ExponentialLR、PolynomialLR、MultiplicativeLR）；直接设定学习率的"
                "调度器会覆盖其他调度器的效果。"),
 )
@@ -538,6 +719,7 @@ _add(
 
 _add(
     name="PiecewiseDecay", span=300, owner="paddle", unit=EPOCH, fn=F.piecewise_decay,
+    suggested=dict(boundaries=[30, 45], values=[0.5, 0.05, 0.005]),
     uses_base_lr=False,
     check=_check_piecewise,
     title=Text("Piecewise constant", "分段常数衰减"),
@@ -550,24 +732,26 @@ _add(
                   "学习率改变的步数", 1, None),
             Param("values", [1.0, 0.5, 0.1], "floats", "lr of each interval (one more than "
                   "boundaries)", "各区间的学习率（比 boundaries 多一个）", 0.0, None)),
-    code={"paddle": "paddle.optimizer.lr.PiecewiseDecay(boundaries={boundaries}, "
-                    "values={values})",
-          "pytorch": "torch.optim.lr_scheduler.MultiStepLR(optimizer, milestones={boundaries}, "
-                     "gamma=...)",
-          "keras": "keras.optimizers.schedules.PiecewiseConstantDecay(boundaries=[b - 1 for b in "
-                   "{boundaries}], values={values})"},
-    keras="keras.optimizers.schedules.PiecewiseConstantDecay",
+    code=_code(
+        paddle="paddle.optimizer.lr.PiecewiseDecay(boundaries={boundaries}, values={values})",
+        pytorch=Line("torch.optim.lr_scheduler.LambdaLR(optimizer, lambda t: "
+                     "{factors}[bisect.bisect_right({boundaries}, t)])",
+                     derive=lambda v: dict(factors=[x / v["base_lr"] for x in v["values"]])),
+        keras=Line("keras.optimizers.schedules.PiecewiseConstantDecay(boundaries={keras_b}, "
+                   "values={values})",
+                   derive=lambda v: dict(keras_b=[b - 1 for b in v["boundaries"]]))),
     notes=Text("values are learning rates, not factors: the optimizer's base lr is not used. "
                "Paddle switches AT a boundary (step >= b); Keras one step later (step > b). "
                "PyTorch's MultiStepLR gives the same curve when the values form a geometric "
                "sequence: base lr values[0], gamma their ratio.",
-               "values 是学习率本身而不是系数，不使用优化器的初始学习率。Paddle 在边界上就切换"
+               "values 是学习率本身而不是因子，不使用优化器的初始学习率。Paddle 在边界上就切换"
                "（step >= b）；Keras 晚一步（step > b）。当 values 构成等比数列时，PyTorch 的 "
                "MultiStepLR 给出同一条曲线：初始学习率取 values[0]，gamma 取公比。"),
 )
 
 _add(
     name="NaturalExpDecay", owner="paddle", unit=EPOCH, fn=F.natural_exp_decay,
+    suggested=dict(gamma=0.05),
     title=Text("Natural exponential decay", "自然指数衰减"),
     summary=Text("Multiply the base learning rate by e^(-gamma * t).",
                  "把初始学习率乘上 e^(-gamma * t)。"),
@@ -575,19 +759,19 @@ _add(
     symbols=(ETA0, GAMMA, ETA_T, T_SYM),
     params=(Param("gamma", 0.1, "float", "decay rate", "衰减率", 0.0, None, low_open=True,
                   scale="log", ui=(1e-3, 1.0)),),
-    code={"paddle": "paddle.optimizer.lr.NaturalExpDecay(learning_rate={base_lr}, "
-                    "gamma={gamma})",
-          "pytorch": "torch.optim.lr_scheduler.ExponentialLR(optimizer, "
-                     "gamma=math.exp(-{gamma}))",
-          "keras": "keras.optimizers.schedules.ExponentialDecay({base_lr}, decay_steps=1, "
-                   "decay_rate=math.exp(-{gamma}))"},
-    keras="keras.optimizers.schedules.ExponentialDecay",
+    code=_code(
+        paddle="paddle.optimizer.lr.NaturalExpDecay(learning_rate={base_lr}, gamma={gamma})",
+        pytorch=Line("torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma={rate})",
+                     derive=lambda v: dict(rate=math.exp(-v["gamma"]))),
+        keras=Line("keras.optimizers.schedules.ExponentialDecay({base_lr}, decay_steps=1, "
+                   "decay_rate={rate})", derive=lambda v: dict(rate=math.exp(-v["gamma"])))),
     notes=Text("The same curve as ExponentialLR with gamma' = e^(-gamma).",
                "与 ExponentialLR 取 gamma' = e^(-gamma) 是同一条曲线。"),
 )
 
 _add(
     name="InverseTimeDecay", owner="paddle", unit=EPOCH, fn=F.inverse_time_decay,
+    suggested=dict(gamma=0.1),
     title=Text("Inverse time decay", "逆时间衰减"),
     summary=Text("Divide the base learning rate by 1 + gamma * t.",
                  "把初始学习率除以 1 + gamma * t。"),
@@ -595,16 +779,16 @@ _add(
     symbols=(ETA0, GAMMA, ETA_T, T_SYM),
     params=(Param("gamma", 0.1, "float", "decay rate", "衰减率", 0.0, None, low_open=True,
                   scale="log", ui=(1e-3, 10.0)),),
-    code={"paddle": "paddle.optimizer.lr.InverseTimeDecay(learning_rate={base_lr}, "
-                    "gamma={gamma})",
-          "pytorch": "torch.optim.lr_scheduler.LambdaLR(optimizer, lambda t: 1 / (1 + {gamma} * t))",
-          "keras": "keras.optimizers.schedules.InverseTimeDecay({base_lr}, decay_steps=1, "
-                   "decay_rate={gamma})"},
-    keras="keras.optimizers.schedules.InverseTimeDecay",
+    code=_code(
+        paddle="paddle.optimizer.lr.InverseTimeDecay(learning_rate={base_lr}, gamma={gamma})",
+        pytorch="torch.optim.lr_scheduler.LambdaLR(optimizer, lambda t: 1 / (1 + {gamma} * t))",
+        keras="keras.optimizers.schedules.InverseTimeDecay({base_lr}, decay_steps=1, "
+              "decay_rate={gamma})"),
 )
 
 _add(
     name="PolynomialDecay", span=150, owner="paddle", unit=EPOCH, fn=F.polynomial_decay,
+    suggested=dict(decay_steps=60, end_lr=0.001),
     title=Text("Polynomial decay to end_lr", "多项式衰减（到 end_lr）"),
     summary=Text("Polynomial decay from the base lr to end_lr; with cycle=True it starts over.",
                  "从初始学习率按多项式衰减到 end_lr；cycle=True 时会周期性地重新开始。"),
@@ -620,12 +804,18 @@ _add(
             Param("power", 1.0, "float", "exponent", "幂次", 0.0, None, low_open=True,
                   ui=(0.1, 5.0)),
             Param("cycle", False, "bool", "start over after decay_steps", "到达后是否重新开始")),
-    code={"paddle": "paddle.optimizer.lr.PolynomialDecay(learning_rate={base_lr}, "
-                    "decay_steps={decay_steps}, end_lr={end_lr}, power={power}, cycle={cycle})",
-          "keras": "keras.optimizers.schedules.PolynomialDecay({base_lr}, "
-                   "decay_steps={decay_steps}, end_learning_rate={end_lr}, power={power}, "
-                   "cycle={cycle})"},
-    keras="keras.optimizers.schedules.PolynomialDecay",
+    code=_code(
+        paddle="paddle.optimizer.lr.PolynomialDecay(learning_rate={base_lr}, "
+               "decay_steps={decay_steps}, end_lr={end_lr}, power={power}, cycle={cycle})",
+        keras="keras.optimizers.schedules.PolynomialDecay({base_lr}, decay_steps={decay_steps}, "
+              "end_learning_rate={end_lr}, power={power}, cycle={cycle})",
+        pytorch=(Line("torch.optim.lr_scheduler.PolynomialLR(optimizer, "
+                      "total_iters={decay_steps}, power={power})",
+                      when=lambda v: v["end_lr"] == 0 and not v["cycle"]),
+                 Line(None, why=Text("PyTorch's PolynomialLR always decays to 0 and never "
+                                     "restarts: it matches only end_lr=0 with cycle=False",
+                                     "PyTorch 的 PolynomialLR 总是衰减到 0、也不会重新开始："
+                                     "只在 end_lr=0 且 cycle=False 时相同")))),
     notes=Text("With cycle=True each new cycle is a multiple of decay_steps long, so the lr jumps "
                "up at every multiple and decays more slowly each time.",
                "cycle=True 时每个新周期的长度是 decay_steps 的倍数，所以学习率在每个倍数处跳高，"
@@ -634,16 +824,21 @@ _add(
 
 _add(
     name="NoamDecay", span=20000, owner="paddle", unit=ITER, fn=F.noam_decay,
-    title=Text("Noam decay (Transformer)", "诺姆衰减（Noam，Transformer 原论文）"),
+    title=Text("Noam decay (Transformer)", "Noam 衰减（Transformer）"),
     summary=Text("Linear warm-up for warmup_steps, then decay as 1/sqrt(t).",
-                 "前 warmup_steps 步线性升温，之后按 1/sqrt(t) 衰减。"),
+                 "前 warmup_steps 步线性预热，之后按 1/sqrt(t) 衰减。"),
     formula=r"\eta_t = \eta_0 \, d_{model}^{-0.5} \min\left(t^{-0.5},\ t \cdot w^{-1.5}\right)",
-    symbols=(ETA_T, ETA0, Symbol(r"d_{model}", "model width (d_model)", "模型向量维度（d_model）"),
+    symbols=(ETA_T, ETA0, Symbol(r"d_{model}", "model width (d_model)", "模型维度（d_model）"),
              Symbol("w", "warmup_steps", "预热步数（warmup_steps）"), T_SYM),
-    params=(_steps("d_model", 512, "model width", "模型的特征维度", ui=(16, 4096)),
+    params=(_steps("d_model", 512, "model width", "模型维度", ui=(16, 4096)),
             _steps("warmup_steps", 4000, "steps of warm-up", "预热步数", ui=(1, 10000))),
-    code={"paddle": "paddle.optimizer.lr.NoamDecay(d_model={d_model}, "
-                    "warmup_steps={warmup_steps}, learning_rate={base_lr})"},
+    code=_code(
+        paddle="paddle.optimizer.lr.NoamDecay(d_model={d_model}, warmup_steps={warmup_steps}, "
+               "learning_rate={base_lr})",
+        pytorch=Line("torch.optim.lr_scheduler.LambdaLR(optimizer, lambda t: {scale} * "
+                     "min((t or 1) ** -0.5, t * {slope}))",
+                     derive=lambda v: dict(scale=v["d_model"] ** -0.5,
+                                           slope=v["warmup_steps"] ** -1.5))),
     notes=Text("Paddle's learning_rate defaults to 1.0 here: the peak lr is d_model^-0.5 * "
                "warmup_steps^-0.5 (about 7e-4 for 512 and 4000). At step 0 the lr is 0.",
                "Paddle 里此处 learning_rate 默认是 1.0：峰值学习率为 d_model^-0.5 * "
@@ -652,33 +847,47 @@ _add(
 
 _add(
     name="LinearWarmup", span=50, owner="paddle", unit=ITER, fn=F.linear_warmup,
-    title=Text("Linear warm-up", "线性学习率热身"),
+    check=_check_warmup_rises,
+    suggested=dict(warmup_steps=5, start_lr=0.0, end_lr=0.5),
+    title=Text("Linear warm-up", "线性预热"),
     summary=Text("Ramp linearly from start_lr to end_lr, then use the base learning rate.",
                  "从 start_lr 线性升到 end_lr，之后使用初始学习率。"),
     formula=r"\eta_t = \begin{cases} \eta_s + (\eta_e - \eta_s)\,\frac{t}{w} & t < w \\ \eta_0 "
             r"& t \ge w \end{cases}",
-    symbols=(ETA_T, Symbol(r"\eta_s", "start_lr", "热身起点（start_lr）"),
-             Symbol(r"\eta_e", "end_lr", "热身终点（end_lr）"),
-             Symbol("w", "warmup_steps", "热身步数（warmup_steps）"),
+    symbols=(ETA_T, Symbol(r"\eta_s", "start_lr", "预热的起始学习率（start_lr）"),
+             Symbol(r"\eta_e", "end_lr", "预热的目标学习率（end_lr）"),
+             Symbol("w", "warmup_steps", "预热步数（warmup_steps）"),
              Symbol(r"\eta_0", "the lr after warm-up (learning_rate)",
-                    "热身之后的学习率（learning_rate）"), T_SYM),
-    params=(_steps("warmup_steps", 10, "steps of warm-up", "热身步数", ui=(1, 200)),
+                    "预热之后的学习率（learning_rate）"), T_SYM),
+    params=(_steps("warmup_steps", 10, "steps of warm-up", "预热步数", ui=(1, 200)),
+            # Slider ranges that cannot cross: end_lr > start_lr whatever the sliders say.
             Param("start_lr", 0.0, "float", "lr at step 0", "第 0 步的学习率", 0.0, None,
-                  ui=(0.0, 0.1)),
-            Param("end_lr", 0.1, "float", "lr the ramp heads for", "热身终点学习率", 0.0, None,
-                  ui=(0.0, 0.5))),
-    code={"paddle": "paddle.optimizer.lr.LinearWarmup(learning_rate={base_lr}, "
-                    "warmup_steps={warmup_steps}, start_lr={start_lr}, end_lr={end_lr})"},
+                  ui=(0.0, 0.05)),
+            Param("end_lr", 0.1, "float", "lr the ramp heads for", "预热的目标学习率", 0.0, None,
+                  ui=(0.06, 1.0))),
+    code=_code(
+        paddle="paddle.optimizer.lr.LinearWarmup(learning_rate={base_lr}, "
+               "warmup_steps={warmup_steps}, start_lr={start_lr}, end_lr={end_lr})",
+        pytorch=Line("torch.optim.lr_scheduler.LambdaLR(optimizer, lambda t: {a} + {b} * t "
+                     "if t < {warmup_steps} else 1.0)",
+                     derive=lambda v: dict(a=v["start_lr"] / v["base_lr"],
+                                           b=(v["end_lr"] - v["start_lr"])
+                                           / (v["warmup_steps"] * v["base_lr"])))),
     notes=Text("The ramp stops one step short of end_lr; from step warmup_steps on the lr is "
-               "learning_rate, which Paddle also accepts as another schedule.",
-               "热身在到达 end_lr 的前一步结束；从第 warmup_steps 步起学习率等于 learning_rate，"
-               "Paddle 也允许这里传入另一个调度器。"),
+               "learning_rate. Paddle also accepts another schedule as learning_rate and starts "
+               "it at its own step 0 when the warm-up ends; a ReduceOnPlateau there would get "
+               "the step count as its metric, and warm restarts with T_mult > 1 miss restarts "
+               "(Paddle finds their cycle with a float logarithm).",
+               "预热在到达 end_lr 的前一步结束；从第 warmup_steps 步起学习率等于 learning_rate。"
+               "Paddle 也允许把另一个调度器传给 learning_rate，预热结束时它从自己的第 0 步开始；"
+               "但 ReduceOnPlateau 放在这里会把步数当成指标，T_mult > 1 的热重启也会漏掉重启"
+               "（Paddle 用浮点对数计算周期）。"),
 )
 
 # --- Hugging Face transformers --------------------------------------------------------------------
 
 # Slider ranges that cannot cross: any warm-up slider value fits in any training length.
-_WARM = _steps("num_warmup_steps", 10, "steps of linear warm-up from 0", "从 0 线性升温的步数",
+_WARM = _steps("num_warmup_steps", 10, "steps of linear warm-up from 0", "从 0 线性预热的步数",
                low=0, ui=(0, 100))
 _TRAIN = _steps("num_training_steps", 100, "total optimizer steps of the run", "整个训练的总步数",
                 ui=(100, 5000))
@@ -687,6 +896,7 @@ _HF_SYMS = (ETA_T, ETA0, Symbol("w", "num_warmup_steps", "预热步数（num_war
 
 _add(
     name="WarmupLinear", owner="transformers", unit=ITER, fn=F.warmup_linear,
+    run_length="num_training_steps", suggested=dict(num_warmup_steps=60),
     check=_check_warmup_within,
     title=Text("Linear warm-up, linear decay", "线性预热 + 线性衰减"),
     summary=Text("Rise from 0 over the warm-up, then fall linearly to 0 at the last step.",
@@ -694,13 +904,18 @@ _add(
     formula=r"\eta_t = \eta_0 \begin{cases} t / w & t < w \\ \max\left(0, \frac{T - t}{T - w}"
             r"\right) & t \ge w \end{cases}",
     symbols=_HF_SYMS, params=(_WARM, _TRAIN),
-    code={"transformers": "transformers.get_linear_schedule_with_warmup(optimizer, "
-                          "num_warmup_steps={num_warmup_steps}, "
-                          "num_training_steps={num_training_steps})"},
+    code=_code(
+        transformers="transformers.get_linear_schedule_with_warmup(optimizer, "
+                     "num_warmup_steps={num_warmup_steps}, "
+                     "num_training_steps={num_training_steps})",
+        pytorch=_warmup_lambda("max(0.0, ({num_training_steps} - t) / {d})",
+                               lambda v: dict(d=max(1, v["num_training_steps"]
+                                                    - v["num_warmup_steps"])))),
 )
 
 _add(
     name="WarmupCosine", owner="transformers", unit=ITER, fn=F.warmup_cosine,
+    run_length="num_training_steps", suggested=dict(num_warmup_steps=60),
     check=_check_warmup_within,
     title=Text("Linear warm-up, cosine decay", "线性预热 + 余弦衰减"),
     summary=Text("Rise from 0 over the warm-up, then follow a cosine down to 0.",
@@ -711,13 +926,33 @@ _add(
                                "余弦波数（num_cycles，0.5 即半个余弦）")),
     params=(_WARM, _TRAIN, Param("num_cycles", 0.5, "float", "number of cosine waves",
                                  "余弦波的个数", 0.0, None, low_open=True, ui=(0.25, 5.0))),
-    code={"transformers": "transformers.get_cosine_schedule_with_warmup(optimizer, "
-                          "num_warmup_steps={num_warmup_steps}, "
-                          "num_training_steps={num_training_steps}, num_cycles={num_cycles})",
-          "keras": "keras.optimizers.schedules.CosineDecay(0.0, "
-                   "decay_steps={num_training_steps} - {num_warmup_steps}, "
-                   "warmup_target={base_lr}, warmup_steps={num_warmup_steps})"},
-    keras="keras.optimizers.schedules.CosineDecay(warmup_target=...)",
+    code=_code(
+        transformers="transformers.get_cosine_schedule_with_warmup(optimizer, "
+                     "num_warmup_steps={num_warmup_steps}, "
+                     "num_training_steps={num_training_steps}«, num_cycles={num_cycles}»)",
+        pytorch=_warmup_lambda("max(0.0, 0.5 * (1 + math.cos(math.pi * {waves} * "
+                               "(t - {num_warmup_steps}) / {d})))",
+                               lambda v: dict(d=max(1, v["num_training_steps"]
+                                                    - v["num_warmup_steps"]),
+                                              waves=2.0 * v["num_cycles"])),
+        keras=(Line(None, when=lambda v: v["num_cycles"] != 0.5,
+                    why=Text("Keras' CosineDecay has no num_cycles: it matches only "
+                             "num_cycles=0.5, one half cosine down to 0",
+                             "Keras 的 CosineDecay 没有 num_cycles：只在 num_cycles=0.5"
+                             "（半个余弦降到 0）时相同")),
+               Line(None, when=lambda v: v["num_training_steps"] == v["num_warmup_steps"],
+                    why=Text("with num_training_steps == num_warmup_steps there is no decay "
+                             "phase, and Keras' CosineDecay needs decay_steps > 0",
+                             "num_training_steps 等于 num_warmup_steps 时没有衰减阶段，而 Keras "
+                             "的 CosineDecay 要求 decay_steps > 0")),
+               Line("keras.optimizers.schedules.CosineDecay({base_lr}, "
+                    "decay_steps={num_training_steps})",
+                    when=lambda v: v["num_warmup_steps"] == 0,
+                    exact_until=lambda v: v["num_training_steps"], why=_KERAS_HOLDS_ZERO),
+               Line("keras.optimizers.schedules.CosineDecay(0.0, decay_steps={d}, "
+                    "warmup_target={base_lr}, warmup_steps={num_warmup_steps})",
+                    derive=lambda v: dict(d=v["num_training_steps"] - v["num_warmup_steps"]),
+                    exact_until=lambda v: v["num_training_steps"], why=_KERAS_HOLDS_ZERO))),
     notes=Text("Keras' CosineDecay with warmup_target matches for num_cycles=0.5 up to "
                "num_training_steps; past it transformers' cosine climbs back up while Keras "
                "holds 0.",
@@ -727,6 +962,7 @@ _add(
 
 _add(
     name="InverseSqrt", span=200, owner="transformers", unit=ITER, fn=F.inverse_sqrt,
+    suggested=dict(num_warmup_steps=60),
     title=Text("Warm-up, then inverse square root", "预热 + 平方根倒数衰减"),
     summary=Text("Rise from 0 over the warm-up, then decay as 1/sqrt(t).",
                  "预热阶段从 0 升起，之后按 1/sqrt(t) 衰减。"),
@@ -738,12 +974,19 @@ _add(
     params=(_WARM, _steps("timescale", None, "how fast the decay goes (None: num_warmup_steps)",
                           "衰减的时间尺度（None 表示取 num_warmup_steps）", ui=(1, 10000),
                           optional=True)),
-    code={"transformers": "transformers.get_inverse_sqrt_schedule(optimizer, "
-                          "num_warmup_steps={num_warmup_steps}, timescale={timescale})"},
+    code=_code(
+        transformers="transformers.get_inverse_sqrt_schedule(optimizer, "
+                     "num_warmup_steps={num_warmup_steps}«, timescale={timescale}»)",
+        pytorch=(*_warmup_lambda("1 / math.sqrt(t / {num_warmup_steps})", None,
+                                 when=lambda v: _timescale(v) == v["num_warmup_steps"]),
+                 *_warmup_lambda("1 / math.sqrt((t + {shift}) / {tau})",
+                                 lambda v: dict(tau=_timescale(v),
+                                                shift=_timescale(v) - v["num_warmup_steps"])))),
 )
 
 _add(
     name="WarmupStableDecay", owner="transformers", unit=ITER, fn=F.warmup_stable_decay,
+    suggested=dict(num_warmup_steps=60, num_stable_steps=360, num_decay_steps=300),
     title=Text("Warm-up, stable, decay (WSD)", "预热-平稳-衰减（WSD）"),
     summary=Text("Warm up, hold the peak for num_stable_steps, then decay to min_lr_ratio.",
                  "先预热，再在峰值保持 num_stable_steps 步，最后衰减到 min_lr_ratio。"),
@@ -768,20 +1011,13 @@ _add(
                     "shape of the warm-up", "预热的形状"),
             Param("num_cycles", 0.5, "float", "cosine waves in the decay", "衰减阶段的余弦波数",
                   0.0, None, low_open=True, ui=(0.25, 2.0))),
-    code={"transformers": "transformers.get_wsd_schedule(optimizer, "
-                          "num_warmup_steps={num_warmup_steps}, "
-                          "num_stable_steps={num_stable_steps}, "
-                          "num_decay_steps={num_decay_steps}, decay_type='{decay_type}', "
-                          "min_lr_ratio={min_lr_ratio})"},
+    code=_code(
+        transformers="transformers.get_wsd_schedule(optimizer, "
+                     "num_warmup_steps={num_warmup_steps}, num_stable_steps={num_stable_steps}, "
+                     "num_decay_steps={num_decay_steps}«, warmup_type={warmup_type}»"
+                     "«, decay_type={decay_type}»«, min_lr_ratio={min_lr_ratio}»"
+                     "«, num_cycles={num_cycles}»)"),
 )
-
-# Which schedules may sit inside the composites (see the notes of SequentialLR and
-# ChainedScheduler): chaining needs schedules that multiply the running lr; a sequence needs
-# schedules that restart cleanly from step 0 on the shared initial lr.
-CHAINABLE = ("ConstantLR", "LinearLR", "StepLR", "MultiStepLR", "ExponentialLR", "PolynomialLR",
-             "MultiplicativeLR")
-SEQUENCEABLE = tuple(n for n in SCHEDULES if n not in (
-    "ReduceLROnPlateau", "SequentialLR", "ChainedScheduler", "OneCycleLR"))
 
 # --- reading the catalogue ------------------------------------------------------------------------
 
@@ -795,6 +1031,71 @@ def get(name: str) -> Schedule:
     close = [lowered[c] for c in close] or list(SCHEDULES)[:3]
     raise fail(f"unknown schedule {name!r}; closest: {', '.join(close)}",
                f"未知的调度器 {name!r}；最接近的是：{', '.join(close)}")
+
+
+def problems(spec: Schedule) -> list[str]:
+    """What an entry lacks, each named (empty for a complete entry). A new schedule passes this
+    before anything else (docs/adding_a_schedule.md); the tests hold every entry to it."""
+    from .frameworks import FRAMEWORKS
+
+    out = []
+
+    def bilingual(what: str, en: str | None, zh: str | None) -> None:
+        if not en:
+            out.append(f"{what} has no English text")
+        if not zh or not any("\u4e00" <= ch <= "\u9fff" for ch in zh):
+            out.append(f"{what} has no Chinese text")
+
+    bilingual("title", spec.title.en, spec.title.zh)
+    bilingual("summary", spec.summary.en, spec.summary.zh)
+    if spec.notes is not None:
+        bilingual("notes", spec.notes.en, spec.notes.zh)
+    if not spec.formula:
+        out.append("no formula")
+    if not spec.symbols:
+        out.append("no symbols explained")
+    for sym in spec.symbols:
+        bilingual(f"symbol {sym.latex}", sym.en, sym.zh)
+    if spec.unit not in (EPOCH, ITER):
+        out.append(f"unit must be {EPOCH!r} or {ITER!r}, not {spec.unit!r}")
+    if not callable(spec.fn):
+        out.append("no closed form (fn)")
+    names = {p.name for p in spec.params}
+    for p in spec.params:
+        bilingual(f"parameter {p.name}", p.en, p.zh)
+        if p.kind in ("int", "float"):
+            lo, hi = p.slider_range
+            if lo is None or hi is None or not lo < hi:
+                out.append(f"parameter {p.name} has no slider range (ui=(low, high))")
+        if p.kind == "choice" and p.default not in p.choices:
+            out.append(f"parameter {p.name}: default {p.default!r} is not a choice")
+        if not p.required and p.default is not None:
+            try:
+                p.check(p.default)
+            except (ValueError, TypeError):
+                out.append(f"parameter {p.name}: default {p.default!r} is not valid")
+    if spec.owner not in spec.code:
+        out.append(f"no line in its own framework ({spec.owner})")
+    for framework, lines in spec.code.items():
+        if framework not in FRAMEWORKS:
+            out.append(f"unknown framework {framework!r} (known: {', '.join(FRAMEWORKS)})")
+        for line in lines:
+            if line.template is None and line.why is None:
+                out.append(f"a {framework} line without a template says no why")
+            if line.why is not None:
+                bilingual(f"the why of a {framework} line", line.why.en, line.why.zh)
+    if spec.run_length is not None and spec.run_length not in names:
+        out.append(f"run_length names no parameter: {spec.run_length!r}")
+    if spec.metric and not any(p.kind == "series" for p in spec.params):
+        out.append("metric=True but no parameter of kind 'series' holds the metric")
+    if spec.members not in (None, "sequence", "chain"):
+        out.append(f"members must be None, 'sequence' or 'chain', not {spec.members!r}")
+    if spec.in_sequence not in ("any", "first", "never"):
+        out.append(f"in_sequence must be 'any', 'first' or 'never', not {spec.in_sequence!r}")
+    for key in spec.suggested:
+        if key not in names:
+            out.append(f"suggested names no parameter: {key!r}")
+    return [f"{spec.name}: {problem}" for problem in out]
 
 
 def check_base_lr(base_lr) -> float:
@@ -834,7 +1135,6 @@ def resolve(spec: Schedule, params: dict, steps: int | None = None) -> dict:
 
 
 def _resolve_members(spec: Schedule, members) -> list:
-    allowed = CHAINABLE if spec.name == "ChainedScheduler" else SEQUENCEABLE
     if isinstance(members, (str, bytes)) or not hasattr(members, "__iter__") or not members:
         raise fail(f"schedulers must be a non-empty list of (name, params) pairs, got {members!r}",
                    f"schedulers 必须是非空的 (名称, 参数) 列表，收到 {members!r}", TypeError)
@@ -844,19 +1144,27 @@ def _resolve_members(spec: Schedule, members) -> list:
             raise fail(f"schedulers[{i}] must be a (name, params) pair, got {item!r}",
                        f"schedulers[{i}] 必须是 (名称, 参数字典)，收到 {item!r}", TypeError)
         member = get(item[0])
-        if member.name not in allowed or (spec.name == "SequentialLR" and i > 0
-                                          and member.name == "MultiplicativeLR"):
+        if not _may_hold(spec, member, i):
+            allowed = ", ".join(n for n, s in SCHEDULES.items() if _may_hold(spec, s, i))
             raise fail(f"{spec.name} cannot hold {member.name} (schedulers[{i}]); allowed: "
-                       f"{', '.join(allowed)}",
+                       f"{allowed}",
                        f"{spec.name} 不能包含 {member.name}（schedulers[{i}]）；可用的有："
-                       f"{', '.join(allowed)}")
+                       f"{allowed}")
         out.append((member, resolve(member, item[1])))
     return out
 
 
+def _may_hold(spec: Schedule, member: Schedule, position: int) -> bool:
+    """Chaining needs schedules that multiply the running lr; a sequence needs schedules that
+    restart from step 0 on the shared initial lr (``in_sequence="first"``: only as the first)."""
+    if spec.members == "chain":
+        return member.in_chain
+    return member.in_sequence == "any" or member.in_sequence == "first" and position == 0
+
+
 def evaluate(spec: Schedule, t: np.ndarray, base_lr: float, params: dict) -> np.ndarray:
     """The closed form of a resolved entry at steps ``t``."""
-    if spec.name in ("SequentialLR", "ChainedScheduler"):
+    if spec.members:
         return spec.fn(t, base_lr, **params, curve_of=evaluate)
     return spec.fn(t, base_lr, **params)
 
@@ -892,13 +1200,27 @@ def check_finite(name: str, lr: np.ndarray, rounding: float = 0.0) -> np.ndarray
 
 
 def code(name: str, framework: str = "pytorch", base_lr: float = 0.1, **params) -> str:
-    """The line a learner writes for ``name`` in ``framework``, filled with these parameters."""
+    """The line a learner writes for ``name`` in ``framework``, filled with these parameters and
+    run as written by the course's tests.
+
+    >>> code("MultiStepLR", "keras", milestones=[30, 80])
+    'keras.optimizers.schedules.PiecewiseConstantDecay(boundaries=[29, 79], values=[0.1, 0.01, 0.001])'
+    """
+    from .frameworks import FRAMEWORKS, refusal, write
+
     spec = get(name)
     if framework not in spec.code:
         have = ", ".join(spec.code)
-        raise fail(f"{name} has no {framework} code; it has: {have}",
-                   f"{name} 没有 {framework} 写法；已有：{have}")
-    values = {p.name: p.default for p in spec.params}
-    values.update(params)
-    shown = {k: getattr(v, "__name__", v) if callable(v) else v for k, v in values.items()}
-    return spec.code[framework].format(base_lr=base_lr, **shown)
+        known = ", ".join(FRAMEWORKS)
+        raise fail(f"{name} has no {framework} line; it has: {have} (frameworks: {known})",
+                   f"{name} 没有 {framework} 写法；已有：{have}（框架：{known}）")
+    written = write(spec, framework, check_base_lr(base_lr), resolve(spec, _with_metric(spec,
+                                                                                          params)))
+    if written.text is None:
+        raise refusal(written, name)
+    return written.text
+
+
+def _with_metric(spec: Schedule, params: dict) -> dict:
+    """A metric-driven entry written as a line needs no data: the metric goes to step()."""
+    return {"metrics": [], **params} if spec.metric else params

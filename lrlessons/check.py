@@ -208,7 +208,7 @@ def critical_lr(fn: Callable) -> Result:
         if not math.isclose(got, expected, rel_tol=1e-6):
             if math.isclose(got, 1.0 / a, rel_tol=1e-6):
                 en, zh = ("That lr lands in one step; larger ones still converge, oscillating.",
-                          "这个学习率一步就到最低点；再大一些也还收敛，只是会来回振荡。")
+                          "这个学习率一步就到极小值；再大一些也还收敛，只是会来回振荡。")
             elif got < expected:
                 en, zh = ("Larger learning rates still converge: try one in the explorer.",
                           "更大的学习率仍然收敛：在上面的探索器里试一试。")

@@ -39,7 +39,7 @@ class Control:
             return None
         if self._parse is not None:
             return self._parse(self.input.value)
-        return self.input.value
+        return _tidy(self.input.value)
 
     @value.setter
     def value(self, v) -> None:
@@ -96,7 +96,8 @@ def control_for(param: Param, value, optional: bool | None = None) -> Control | 
     low, high = slider_bounds(param)
     can_be_none = param.optional or param.default is None if optional is None else optional
     start = value if value is not None else _middle(param, low, high)
-    start = min(max(start, low), high)
+    # A starting value outside the slider's usual range widens the slider: never a silent clamp.
+    low, high = min(low, start), max(high, start)
     if param.kind == "int":
         slider = widgets.IntSlider(value=int(start), min=int(low), max=int(high), step=1,
                                    continuous_update=True, **common)
@@ -160,6 +161,12 @@ def _middle(param: Param, low: float, high: float):
     if param.scale == "log":
         return math.sqrt(low * high)
     return int(round((low + high) / 2)) if param.kind == "int" else (low + high) / 2
+
+
+def _tidy(v):
+    """A slider float as the learner reads it: 0.30000000000000004 (the browser's step
+    arithmetic) becomes 0.3, so the curve, the readout and the code line show the same number."""
+    return float(f"{v:.6g}") if isinstance(v, float) else v
 
 
 def _fmt(v) -> str:

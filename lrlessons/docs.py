@@ -3,15 +3,13 @@ every symbol explained, parameters, the line to write in each framework, and the
 
 from __future__ import annotations
 
-from .catalogue import get
+from .catalogue import check_base_lr, get, resolve
+from .frameworks import FRAMEWORKS, write
 from .i18n import pick, tr
 
-FRAMEWORKS = (("pytorch", "PyTorch"), ("keras", "Keras 3"), ("paddle", "PaddlePaddle"),
-              ("transformers", "Hugging Face transformers"))
 
-
-def card(name: str, **params) -> str:
-    """The Markdown card of ``name``; ``params`` fill the code lines."""
+def card(name: str, base_lr: float = 0.1, **params) -> str:
+    """The Markdown card of ``name``; ``base_lr`` and ``params`` fill the code lines."""
     spec = get(name)
     lines = [f"#### {pick(vars(spec.title))}" + tr(f" (`{spec.name}`)", f"（`{spec.name}`）"), "",
              pick(vars(spec.summary)), "",
@@ -28,14 +26,34 @@ def card(name: str, **params) -> str:
     unit = tr("one call per epoch", "每个 epoch 调用一次") if spec.unit == "epoch" else tr(
         "one call per batch (iteration)", "每个 batch（迭代）调用一次")
     lines += ["", f"**{tr('Step unit', '调用频率')}**{tr(': ', '：')}{unit}", ""]
-    from .catalogue import code
-
-    for key, label in FRAMEWORKS:
-        if key in spec.code:
-            lines.append(f"- {label}: `{code(name, key, **params)}`")
+    lines += [f"- {line}" for line in framework_lines(name, base_lr, **params)]
     if spec.notes is not None:
         lines += ["", f"> {pick(vars(spec.notes))}"]
     return "\n".join(lines)
+
+
+def framework_lines(name: str, base_lr: float = 0.1, **params) -> list[str]:
+    """One Markdown line per framework that knows ``name``: the code a learner copies (run as
+    written by the tests), where it stops being equal, or why there is none for these values."""
+    spec = get(name)
+    if spec.metric:
+        params = {"metrics": [], **params}
+    p, base_lr = resolve(spec, params), check_base_lr(base_lr)
+    out, colon = [], tr(": ", "：")
+    for key, label in FRAMEWORKS.items():
+        if key not in spec.code:
+            continue
+        written = write(spec, key, base_lr, p)
+        if written.text is None:
+            why = pick(vars(written.why)) if written.why else ""
+            out.append(label + colon + tr(f"no line for these values: {why}",
+                                          f"这些参数下没有对应写法：{why}"))
+            continue
+        line = f"{label}{colon}`{written.text}`"
+        if written.why is not None:
+            line += tr(f" ({written.why.en})", f"（{written.why.zh}）")
+        out.append(line)
+    return out
 
 
 def _shown(v) -> str:

@@ -16,8 +16,9 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from .catalogue import check_base_lr, code, curve, get, resolve
+from .catalogue import SCHEDULES, check_base_lr, curve, get, resolve
 from .controls import FIXED_KINDS, Control, control_for
+from .frameworks import FRAMEWORKS, write
 from .i18n import message, pick, tr
 from .livefigure import LiveFigure
 from .params import Param, Schedule, fail
@@ -90,16 +91,23 @@ def _log_box(log: bool) -> widgets.Checkbox:
 
 
 def _code_html(name: str, base_lr: float, values: dict) -> str:
+    """The PyTorch line for the values on screen (the owner's when PyTorch has none), or why
+    there is none: the very text the tests run."""
     spec = get(name)
     framework = "pytorch" if "pytorch" in spec.code else spec.owner
-    line = code(name, framework, base_lr=_round(base_lr), **{k: _round(v) for k, v in
-                                                             values.items()})
-    return f"<code style='font-size:12px'>{_escape(line)}</code>"
+    if spec.metric:
+        values = {**values, "metrics": []}
+    written = write(spec, framework, base_lr, resolve(spec, values))
+    if written.text is None:
+        why = message_of(written.why)
+        return f"<span style='color:#777'>{_escape(FRAMEWORKS[framework])}: {_escape(why)}</span>"
+    note = f" <span style='color:#777'>({_escape(message_of(written.why))})</span>" \
+        if written.why else ""
+    return f"<code style='font-size:12px'>{_escape(written.text)}</code>{note}"
 
 
-def _round(v):
-    # Slider floats such as 0.30000000000000004 would make the code line unreadable.
-    return float(f"{v:.6g}") if isinstance(v, float) else v
+def message_of(text) -> str:
+    return "" if text is None else tr(text.en, text.zh)
 
 
 def _escape(text: str) -> str:
@@ -116,14 +124,13 @@ def _lr_axes(figure: LiveFigure):
 
 
 def _run_length(spec: Schedule, values: dict) -> int | None:
-    """OneCycleLR's steps are its total_steps: stepping it further is an error in torch."""
-    if spec.name != "OneCycleLR":
+    """How many steps the schedule runs (OneCycleLR: stepping further is an error), or None."""
+    if spec.length is None:
         return None
-    if values.get("total_steps") is not None:
-        return values["total_steps"]
-    if values.get("epochs") and values.get("steps_per_epoch"):
-        return values["epochs"] * values["steps_per_epoch"]
-    return None
+    try:
+        return spec.length(values)
+    except TypeError:  # a length parameter left at None: the entry refuses it when plotted
+        return None
 
 
 class ScheduleExplorer(Explorer):
@@ -133,7 +140,7 @@ class ScheduleExplorer(Explorer):
                  log: bool = False, **params):
         spec = self.spec = get(name)
         base_lr = check_base_lr(base_lr)
-        self.plateau = spec.name == "ReduceLROnPlateau"
+        self.plateau = spec.metric
         high = max(1000, 4 * spec.span)
         if self.plateau:
             params.setdefault("metrics", plateau_metrics(high))
@@ -141,7 +148,7 @@ class ScheduleExplorer(Explorer):
         self.entry = EntryControls(spec, params)
         steps = steps if steps is not None else _run_length(spec, self.entry.values()) or spec.span
         self.steps = _steps_slider(min(steps, high), max(high, steps))
-        self.steps.layout.display = "none" if spec.name == "OneCycleLR" else None
+        self.steps.layout.display = "none" if spec.length is not None else None
         self.base_lr = control_for(BASE_LR, base_lr) if spec.uses_base_lr else None
         self.log = _log_box(log)
 
@@ -227,7 +234,7 @@ class CompareExplorer(Explorer):
         self.entries = []
         for name, params in pairs:
             spec = get(name)
-            if spec.name == "ReduceLROnPlateau":
+            if spec.metric:
                 params.setdefault("metrics", plateau_metrics(4000))
             self.entries.append(EntryControls(spec, params))
         span = max(e.spec.span for e in self.entries)
@@ -294,7 +301,8 @@ class TrainingExplorer(Explorer):
         from . import playground as pg
 
         self.pg = pg
-        names = list(pg.TRAINABLE if schedules is None else schedules)
+        names = [None, *(n for n, s in SCHEDULES.items() if s.trainable)] if schedules is None \
+            else list(schedules)
         for n in names:
             if n is not None:
                 get(n)
@@ -341,10 +349,10 @@ class TrainingExplorer(Explorer):
             self.params_box.children = ()
             return
         spec = get(name)
-        given = dict(self.pg.SUGGESTED.get(name, {}))
-        # The run fills T_max / total_steps / num_training_steps with its own length: start them
-        # at None ("the whole run"), a slider away from a value of the learner's.
-        self.entry = EntryControls(spec, given, none_for=self.pg.RUN_LENGTH_PARAMS)
+        given = dict(spec.suggested)
+        # The run fills the run-length parameter (T_max, total_steps, ...) with its own length:
+        # start it at None ("the whole run"), a slider away from a value of the learner's.
+        self.entry = EntryControls(spec, given, none_for=(spec.run_length,))
         self.params_box.children = (self.entry.box,)
 
     def train(self):
@@ -367,7 +375,7 @@ class TrainingExplorer(Explorer):
             self.status.value = tr(
                 f"final training loss <b>{run.loss[-1]:.3f}</b>, validation accuracy "
                 f"<b>{100 * run.final_accuracy:.1f}%</b>",
-                f"最终训练损失 <b>{run.loss[-1]:.3f}</b>，验证集准确率 "
+                f"最终训练损失 <b>{run.loss[-1]:.3f}</b>，验证准确率 "
                 f"<b>{100 * run.final_accuracy:.1f}%</b>")
         self.draw()
         return run

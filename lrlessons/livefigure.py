@@ -17,6 +17,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
+from .plotting import ensure_fonts
+
 DPI = 100
 
 
@@ -26,6 +28,7 @@ class LiveFigure:
     def __init__(self, nrows: int = 1, ncols: int = 1, figsize=(7.2, 3.6), **subplot_kw):
         # No pyplot: the notebook's inline backend never sees this figure, so it never shows a
         # second, stale copy under the widget.
+        ensure_fonts()
         self.figure = Figure(figsize=figsize, dpi=DPI, layout="constrained")
         self.canvas = FigureCanvasAgg(self.figure)
         self.axes = self.figure.subplots(nrows, ncols, squeeze=False, **subplot_kw).ravel()

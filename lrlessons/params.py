@@ -52,6 +52,7 @@ class Param:
     choices: tuple = ()
     optional: bool = False  # None is a valid value (torch's "not given")
     required: bool = False  # no default: the caller must pass it
+    range_note: Text | None = None  # why the range is what it is, when that is lrlessons' choice
 
     @property
     def range_text(self) -> str:
@@ -105,8 +106,10 @@ class Param:
         below = self.low is not None and (v < self.low or self.low_open and v == self.low)
         above = self.high is not None and (v > self.high or self.high_open and v == self.high)
         if below or above:
-            raise fail(f"{self.name} must be in {self.range_text}, got {_num(v)}",
-                       f"{self.name} 必须在 {self.range_text} 之间，收到 {_num(v)}")
+            en, zh = (f" ({self.range_note.en})", f"（{self.range_note.zh}）") \
+                if self.range_note else ("", "")
+            raise fail(f"{self.name} must be in {self.range_text}, got {_num(v)}{en}",
+                       f"{self.name} 必须在 {self.range_text} 之间，收到 {_num(v)}{zh}")
         return v
 
     def _increasing(self, values: list[int]) -> list[int]:
@@ -139,12 +142,43 @@ class Symbol:
 
 
 @dataclass(frozen=True)
+class Line:
+    """How one framework writes a schedule: the line a learner copies, run as written.
+
+    ``template`` holds ``{name}`` placeholders for the resolved parameters, ``{base_lr}`` and
+    whatever ``derive`` adds (a Keras boundary ``m - 1``, a floor as a fraction): every value is
+    filled in as a plain Python literal. A section ``[, name={name}]`` is left out while the
+    parameter has its default, which is also the framework's default. ``when`` restricts the line
+    to the parameters it holds for; the first line of an entry whose ``when`` holds is the one
+    shown. ``template=None`` means the framework cannot write these parameters: ``why`` says so.
+    With a template, ``why`` says where the line stops giving the entry's curve and
+    ``exact_until`` gives that step (None: every step).
+
+    ``when``, ``derive`` and ``exact_until`` receive the resolved parameters with ``base_lr``.
+    """
+
+    template: str | None
+    when: Callable[[dict], bool] | None = None
+    derive: Callable[[dict], dict] | None = None
+    why: Text | None = None
+    exact_until: Callable[[dict], int] | None = None
+
+
+@dataclass(frozen=True)
 class Schedule:
     """One catalogue entry: everything the course knows about a schedule.
 
     ``formula`` is LaTeX; ``fn`` computes it (``lrlessons.formulas``); ``code`` holds, per
-    framework, the line a learner writes, with ``{param}`` placeholders; ``keras`` names the Keras
-    3 equivalent when there is one and ``notes`` says where frameworks differ.
+    framework, the ``Line`` objects that write it (see ``Line``). What makes an entry behave
+    differently is said here, never inferred from its name:
+
+    - ``metric``: the schedule follows a watched value (``metrics=``, one per step);
+    - ``members``: ``"sequence"`` or ``"chain"`` for a schedule made of other schedules;
+      ``in_chain`` / ``in_sequence`` say where this entry may sit inside one (``in_sequence``:
+      ``"any"``, ``"first"`` (it continues from the running lr, so only first) or ``"never"``);
+    - ``length``: how many steps the schedule runs (stepping further is an error), or None;
+    - ``run_length``: the parameter a training run fills with its own number of steps;
+    - ``suggested``: starting values for the 60-epoch training playground.
     """
 
     name: str
@@ -156,13 +190,18 @@ class Schedule:
     params: tuple[Param, ...]
     unit: str  # "epoch" or "iteration": what one scheduler.step() usually stands for
     fn: Callable
-    code: dict[str, str]
-    keras: str | None = None
+    code: dict[str, tuple[Line, ...]]
     notes: Text | None = None
     uses_base_lr: bool = True
     check: Callable[[dict, int | None], None] | None = None  # cross-parameter rules
-    tags: tuple[str, ...] = field(default=())
     span: int = 100  # steps that show the schedule's whole shape at its defaults (plots, sliders)
+    metric: bool = False
+    members: str | None = None
+    in_chain: bool = False
+    in_sequence: str = "any"
+    length: Callable[[dict], int | None] | None = None
+    run_length: str | None = None
+    suggested: dict = field(default_factory=dict)
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -173,6 +212,12 @@ class Schedule:
     @property
     def defaults(self) -> dict:
         return {p.name: p.default for p in self.params}
+
+    @property
+    def trainable(self) -> bool:
+        """A learner can train it from sliders alone: no parameter is code (a function, member
+        schedules); a metric is supplied by the run itself."""
+        return not any(p.kind in ("callable", "schedulers") for p in self.params)
 
 
 def _num(v) -> str:

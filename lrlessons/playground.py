@@ -20,10 +20,8 @@ from torch import nn
 
 from .catalogue import check_base_lr, get
 from .params import Param, fail
-from .plotting import colors, label, plot_text, style_axes
+from .plotting import colors, label, plot_text, style_axes, subplots
 from .torch_bridge import torch_scheduler
-
-torch.set_num_threads(1)  # Binder has one CPU; threads only add overhead at this size.
 
 POINTS = 1500
 CLASSES = 3
@@ -37,41 +35,7 @@ BATCH_SIZE = 100
 MOMENTUM = 0.9
 HIDDEN = 64
 
-# Parameters that say how long the schedule runs: when the learner leaves them out, the run fills
-# in its own length (scheduler steps), as the torch docs recommend for these.
-RUN_LENGTH_PARAMS = ("T_max", "total_steps", "num_training_steps")
 STEP_PER = ("epoch", "iteration")
-
-# Starting values that suit a 60-epoch run of this task (the catalogue's defaults suit the
-# frameworks' docs), and how often each schedule is stepped here by default.
-SUGGESTED: dict[str, dict] = {
-    "StepLR": dict(step_size=20),
-    "MultiStepLR": dict(milestones=[30, 45]),
-    "ConstantLR": dict(factor=0.2, total_iters=10),
-    "LinearLR": dict(start_factor=0.1, total_iters=10),
-    "ExponentialLR": dict(gamma=0.95),
-    "PolynomialLR": dict(total_iters=60),
-    "CosineAnnealingWarmRestarts": dict(T_0=10, T_mult=2),
-    "CyclicLR": dict(max_lr=1.0, step_size_up=60, mode="triangular2"),
-    "OneCycleLR": dict(max_lr=1.0),
-    "ReduceLROnPlateau": dict(factor=0.3, patience=3),
-    "PiecewiseDecay": dict(boundaries=[30, 45], values=[0.5, 0.05, 0.005]),
-    "NaturalExpDecay": dict(gamma=0.05),
-    "InverseTimeDecay": dict(gamma=0.1),
-    "PolynomialDecay": dict(decay_steps=60, end_lr=0.001),
-    "LinearWarmup": dict(warmup_steps=5, start_lr=0.0, end_lr=0.5),
-    "WarmupLinear": dict(num_warmup_steps=60),
-    "WarmupCosine": dict(num_warmup_steps=60),
-    "InverseSqrt": dict(num_warmup_steps=60),
-    "WarmupStableDecay": dict(num_warmup_steps=60, num_stable_steps=360, num_decay_steps=300),
-}
-# Schedules a learner can pick in the training explorer (the others need code: a function or
-# member schedules).
-TRAINABLE = (None, "StepLR", "MultiStepLR", "ConstantLR", "LinearLR", "ExponentialLR",
-             "PolynomialLR", "CosineAnnealingLR", "CosineAnnealingWarmRestarts", "CyclicLR",
-             "OneCycleLR", "ReduceLROnPlateau", "PiecewiseDecay", "NaturalExpDecay",
-             "InverseTimeDecay", "PolynomialDecay", "LinearWarmup", "WarmupLinear",
-             "WarmupCosine", "InverseSqrt", "WarmupStableDecay")
 
 
 def suggested_step_per(schedule: str | None) -> str:
@@ -128,7 +92,9 @@ class Run:
 
     ``loss`` is the mean training loss of each epoch, ``val_loss``/``accuracy`` are measured on the
     held-out points after each epoch, ``lrs`` holds the lr of every optimizer step (length
-    ``epochs * batches_per_epoch`` unless the run diverged and stopped early).
+    ``epochs * batches_per_epoch`` unless the run diverged and stopped early) and ``momenta`` the
+    momentum (SGD, RMSprop) or beta1 (Adam, AdamW) beside it, NaN for Adagrad; both read from
+    ``optimizer.param_groups`` just before each ``optimizer.step()``.
     """
 
     schedule: str | None
@@ -142,6 +108,8 @@ class Run:
     val_loss: np.ndarray
     accuracy: np.ndarray
     lrs: np.ndarray
+    momenta: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    optimizer: str = "sgd"
     diverged: bool = False
     seconds: float = field(default=0.0, compare=False)
 
@@ -155,7 +123,7 @@ class Run:
             per_call = np.full(n_calls, self.base_lr)
         else:
             params = dict(self.params)
-            if self.schedule == "ReduceLROnPlateau":
+            if get(self.schedule).metric:
                 params["metrics"] = list(self.val_loss)
             per_call = curve(self.schedule, n_calls, base_lr=self.base_lr, **params)
         if self.step_per == "epoch":
@@ -167,6 +135,12 @@ class Run:
         return float(self.accuracy[-1]) if len(self.accuracy) else float("nan")
 
     @property
+    def lr_budget(self) -> float:
+        """The sum of the learning rates of every optimizer step: how far a schedule lets
+        training travel in total."""
+        return float(np.sum(self.lrs))
+
+    @property
     def label(self) -> str:
         name = self.schedule or plot_text("constant", "恒定")
         shown = {k: v for k, v in self.params.items() if not callable(v)}
@@ -174,48 +148,114 @@ class Run:
         lr = f"max_lr={_short(self.params['max_lr'])}" if "max_lr" in self.params and \
             not get(self.schedule).uses_base_lr else f"lr={_short(self.base_lr)}"
         per = "" if self.step_per == "epoch" else plot_text(", per batch", "，按 batch")
-        return f"{name}({inner}) {lr}{per}" if inner else f"{name} {lr}{per}"
+        opt = "" if self.optimizer == "sgd" else f" {OPTIMIZERS[self.optimizer]}"
+        return (f"{name}({inner}) {lr}{per}" if inner else f"{name} {lr}{per}") + opt
+
+
+# The optimizers a run can use; the keyword arguments each takes from train().
+OPTIMIZERS = {"sgd": "SGD", "adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop",
+              "adagrad": "Adagrad"}
+_EPOCHS = Param("epochs", EPOCHS, "int", "epochs of the run", "训练的 epoch 数", 1, 10_000)
+_BATCH = Param("batch_size", BATCH_SIZE, "int", "points per batch", "每个 batch 的样本数", 1, None)
+_MOMENTUM = Param("momentum", MOMENTUM, "float", "momentum (SGD, RMSprop)", "动量（SGD、RMSprop）",
+                  0.0, 1.0, high_open=True)
+_BETAS = Param("betas", (0.9, 0.999), "floats", "Adam's (beta1, beta2)", "Adam 的 (beta1, beta2)",
+               0.0, 1.0, high_open=True)
+_DECAY = Param("weight_decay", 0.0, "float", "weight decay", "权重衰减", 0.0, None)
+_ACCUMULATE = Param("accumulate", 1, "int", "micro-batches per optimizer step",
+                    "每次迭代累积的 micro-batch 数", 1, 1000)
+_OPTIMIZER = Param("optimizer", "sgd", "choice", "optimizer", "优化器", choices=tuple(OPTIMIZERS))
+_STEP_PER = Param("step_per", "epoch", "choice", "when scheduler.step() is called",
+                  "何时调用 scheduler.step()", choices=STEP_PER)
+
+
+def build_optimizer(name: str, parameters, lr: float, momentum: float = MOMENTUM,
+                   betas=(0.9, 0.999), weight_decay: float = 0.0):
+    """The torch optimizer ``name`` (a key of ``OPTIMIZERS``) with these settings."""
+    name = _OPTIMIZER.check(name)
+    if name == "sgd":
+        return torch.optim.SGD(parameters, lr=lr, momentum=momentum, weight_decay=weight_decay)
+    if name == "rmsprop":
+        return torch.optim.RMSprop(parameters, lr=lr, momentum=momentum,
+                                   weight_decay=weight_decay)
+    if name == "adagrad":
+        return torch.optim.Adagrad(parameters, lr=lr, weight_decay=weight_decay)
+    cls = torch.optim.Adam if name == "adam" else torch.optim.AdamW
+    return cls(parameters, lr=lr, betas=tuple(betas), weight_decay=weight_decay)
+
+
+def _momentum_of(group: dict) -> float:
+    if "betas" in group:
+        return float(group["betas"][0])
+    return float(group.get("momentum", math.nan))
 
 
 def train(schedule: str | None = None, epochs: int = EPOCHS, base_lr: float = BASE_LR,
           batch_size: int = BATCH_SIZE, step_per: str = "epoch", seed: int = 0,
-          momentum: float = MOMENTUM, **params) -> Run:
+          momentum: float = MOMENTUM, optimizer: str = "sgd", betas=(0.9, 0.999),
+          weight_decay: float = 0.0, accumulate: int = 1, **params) -> Run:
     """Train the MLP on the spiral with ``schedule`` (a catalogue name; None: constant lr).
 
     ``step_per="epoch"`` calls ``scheduler.step()`` once after each epoch, ``"iteration"`` after
-    every batch. ReduceLROnPlateau steps once per epoch with the validation loss. ``T_max``,
-    ``total_steps`` and ``num_training_steps`` default to the run's number of scheduler steps.
+    every optimizer step. A metric-driven schedule (ReduceLROnPlateau) steps once per epoch with
+    the validation loss. The run-length parameter of the schedule (``T_max``, ``total_steps``,
+    ``num_training_steps``) defaults to the run's number of scheduler steps. ``optimizer`` is
+    one of ``OPTIMIZERS`` (``momentum`` for SGD and RMSprop, ``betas`` for Adam and AdamW);
+    ``accumulate=k`` adds up the gradients of k batches before each optimizer step.
+
+    The run uses one CPU thread (at this size more threads only add overhead, and a Binder seat
+    has one CPU) and gives the caller's thread setting back when it ends.
     """
-    epochs = Param("epochs", EPOCHS, "int", "", "", 1, 10_000).check(epochs)
-    batch_size = Param("batch_size", BATCH_SIZE, "int", "", "", 1, None).check(batch_size)
-    momentum = Param("momentum", MOMENTUM, "float", "", "", 0.0, 1.0, high_open=True).check(momentum)
-    base_lr = check_base_lr(base_lr)
-    if step_per not in STEP_PER:
-        raise fail(f"step_per must be 'epoch' or 'iteration', got {step_per!r}",
-                   f"step_per 必须是 'epoch' 或 'iteration'，收到 {step_per!r}")
+    epochs, batch_size = _EPOCHS.check(epochs), _BATCH.check(batch_size)
+    momentum, optimizer = _MOMENTUM.check(momentum), _OPTIMIZER.check(optimizer)
+    betas = _BETAS.check(betas)
+    if len(betas) != 2:
+        raise fail(f"betas must be two numbers (beta1, beta2), got {betas}",
+                   f"betas 必须是两个数 (beta1, beta2)，收到 {betas}")
+    weight_decay, accumulate = _DECAY.check(weight_decay), _ACCUMULATE.check(accumulate)
+    base_lr, step_per = check_base_lr(base_lr), _STEP_PER.check(step_per)
     x_tr, y_tr, x_te, y_te = _tensors()
     batches = -(-len(x_tr) // batch_size)
+    steps_per_epoch = -(-batches // accumulate)
     spec = get(schedule) if schedule is not None else None
-    plateau = spec is not None and spec.name == "ReduceLROnPlateau"
-    if plateau and step_per != "epoch":
-        raise fail("ReduceLROnPlateau watches the validation loss, measured once per epoch: use "
-                   "step_per='epoch'",
-                   "ReduceLROnPlateau 监控的是每个 epoch 测一次的验证损失：请用 step_per='epoch'")
+    if spec is not None and spec.metric and step_per != "epoch":
+        raise fail(f"{spec.name} watches the validation loss, measured once per epoch: use "
+                   f"step_per='epoch'",
+                   f"{spec.name} 监控的是每个 epoch 测一次的验证损失：请用 step_per='epoch'")
     params = dict(params)
-    if spec is not None:
-        run_steps = epochs if step_per == "epoch" else epochs * batches
-        for name in RUN_LENGTH_PARAMS:
-            if any(p.name == name for p in spec.params) and params.get(name) is None:
-                params[name] = run_steps
+    if spec is not None and spec.run_length and params.get(spec.run_length) is None:
+        params[spec.run_length] = epochs if step_per == "epoch" else epochs * steps_per_epoch
 
-    model = make_model(seed)
-    optimizer = torch.optim.SGD(model.parameters(), lr=base_lr, momentum=momentum)
-    scheduler = torch_scheduler(schedule, optimizer, **params) if spec is not None else None
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        model = make_model(seed)
+        opt = build_optimizer(optimizer, model.parameters(), base_lr, momentum, betas,
+                             weight_decay)
+        scheduler = torch_scheduler(schedule, opt, **params) if spec is not None else None
+        start = time.perf_counter()
+        history = _fit(model, opt, scheduler, (x_tr, y_tr, x_te, y_te), epochs, batch_size,
+                       accumulate, step_per, spec is not None and spec.metric, seed)
+        seconds = time.perf_counter() - start
+    finally:
+        torch.set_num_threads(threads)
+    losses, val_losses, accs, lrs, momenta, diverged = history
+    return Run(schedule=schedule, params=params, base_lr=base_lr, epochs=epochs,
+               step_per=step_per, seed=seed, batches_per_epoch=steps_per_epoch,
+               loss=np.asarray(losses), val_loss=np.asarray(val_losses),
+               accuracy=np.asarray(accs), lrs=np.asarray(lrs, dtype=np.float64),
+               momenta=np.asarray(momenta, dtype=np.float64), optimizer=optimizer,
+               diverged=diverged, seconds=seconds)
+
+
+def _fit(model, optimizer, scheduler, data, epochs, batch_size, accumulate, step_per, metric,
+         seed):
+    """The training loop: the one loop of the course's runs."""
+    x_tr, y_tr, x_te, y_te = data
+    batches = -(-len(x_tr) // batch_size)
     shuffle = torch.Generator().manual_seed(seed)
     loss_fn = nn.CrossEntropyLoss()
-
-    start = time.perf_counter()
-    lrs, losses, val_losses, accs = [], [], [], []
+    lrs, momenta, losses, val_losses, accs = [], [], [], [], []
     diverged = False
     for _ in range(epochs):
         model.train()
@@ -224,11 +264,16 @@ def train(schedule: str | None = None, epochs: int = EPOCHS, base_lr: float = BA
         for b in range(batches):
             idx = order[b * batch_size:(b + 1) * batch_size]
             loss = loss_fn(model(x_tr[idx]), y_tr[idx])
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            lrs.append(optimizer.param_groups[0]["lr"])  # the lr this step really uses
-            optimizer.step()
+            if b % accumulate == 0:
+                optimizer.zero_grad(set_to_none=True)
+            (loss / accumulate if accumulate > 1 else loss).backward()
             total += loss.item() * len(idx)
+            if (b + 1) % accumulate and b + 1 < batches:
+                continue  # more micro-batches to add before this optimizer step
+            group = optimizer.param_groups[0]
+            lrs.append(group["lr"])  # the lr this step really uses
+            momenta.append(_momentum_of(group))
+            optimizer.step()
             if scheduler is not None and step_per == "iteration":
                 scheduler.step()
         model.eval()
@@ -243,12 +288,8 @@ def train(schedule: str | None = None, epochs: int = EPOCHS, base_lr: float = BA
             diverged = True  # nothing more to learn from NaN weights
             break
         if scheduler is not None and step_per == "epoch":
-            scheduler.step(val) if plateau else scheduler.step()
-    return Run(schedule=schedule, params={k: v for k, v in params.items()}, base_lr=base_lr,
-               epochs=epochs, step_per=step_per, seed=seed, batches_per_epoch=batches,
-               loss=np.asarray(losses), val_loss=np.asarray(val_losses),
-               accuracy=np.asarray(accs), lrs=np.asarray(lrs, dtype=np.float64),
-               diverged=diverged, seconds=time.perf_counter() - start)
+            scheduler.step(val) if metric else scheduler.step()
+    return losses, val_losses, accs, lrs, momenta, diverged
 
 
 # --- the figure -------------------------------------------------------------------------------
@@ -298,7 +339,7 @@ def plot_spiral():
     import matplotlib.pyplot as plt
 
     x_tr, y_tr, x_te, y_te = train_test_split(*spiral())
-    fig, ax = plt.subplots(figsize=(4.2, 4.0), layout="constrained")
+    fig, ax = subplots(figsize=(4.2, 4.0), layout="constrained")
     for k, color in zip(range(CLASSES), colors(CLASSES)):
         ax.scatter(*x_tr[y_tr == k].T, s=7, color=color, alpha=0.7,
                    label=plot_text(f"class {k}", f"类别 {k}"))
@@ -318,7 +359,7 @@ def plot_run(runs, title: str | None = None):
     import matplotlib.pyplot as plt
 
     runs = [runs] if isinstance(runs, Run) else list(runs)
-    fig, axes = plt.subplots(1, 3, figsize=(12, 3.6), layout="constrained")
+    fig, axes = subplots(1, 3, figsize=(12, 3.6), layout="constrained")
     setup_run_axes(axes)
     draw_runs(axes, runs)
     if any(r.diverged for r in runs):
@@ -337,5 +378,5 @@ def _short(v) -> str:
     return str(v)
 
 
-__all__ = ["SUGGESTED", "TRAINABLE", "Run", "make_model", "plot_run", "plot_spiral", "spiral",
+__all__ = ["Run", "make_model", "plot_run", "plot_spiral", "spiral",
            "suggested_step_per", "train", "train_test_split"]

@@ -1,8 +1,9 @@
 """Static figures of learning-rate curves, labelled in the learner's language.
 
-Importing this module sets matplotlib up for Chinese labels: DejaVu Sans first (Latin text and
-the true minus sign), then an installed CJK family for the glyphs DejaVu lacks. Without any CJK
-font it warns once and labels stay English, so a figure never shows empty boxes.
+The first figure sets matplotlib up for Chinese labels (importing changes nothing): DejaVu Sans
+first (Latin text and the true minus sign), then an installed CJK family for the glyphs DejaVu
+lacks. Without any CJK font it warns once and labels stay English, so a figure never shows empty
+boxes.
 """
 
 from __future__ import annotations
@@ -25,7 +26,21 @@ CJK_CANDIDATES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", 
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
            "#F0E442")
 
-_fonts = {"cjk": None, "warned": False}
+_fonts = {"cjk": None, "warned": False, "ready": False}
+
+
+def ensure_fonts() -> None:
+    """Set the fonts up once, on the first figure or label (never at import)."""
+    if not _fonts["ready"]:
+        setup_fonts()
+
+
+def subplots(*args, **kwargs):
+    """``plt.subplots`` with the course's fonts in place."""
+    import matplotlib.pyplot as plt
+
+    ensure_fonts()
+    return plt.subplots(*args, **kwargs)
 
 
 def setup_fonts() -> str | None:
@@ -39,6 +54,7 @@ def setup_fonts() -> str | None:
     # the font.sans-serif list), so the CJK family is named there too.
     mpl.rcParams["font.family"] = ["sans-serif", *installed[:1]]
     _fonts["cjk"] = installed[0] if installed else None
+    _fonts["ready"] = True
     if not installed and not _fonts["warned"]:
         _fonts["warned"] = True
         warnings.warn(
@@ -54,12 +70,14 @@ def setup_fonts() -> str | None:
 
 def cjk_font() -> str | None:
     """The CJK font family figures use, or None when none is installed."""
+    ensure_fonts()
     return _fonts["cjk"]
 
 
 def plot_text(en: str, zh: str) -> str:
     """Text drawn inside a figure: the learner's language, English when no CJK font can show
     Chinese."""
+    ensure_fonts()
     return zh if language() == "zh" and _fonts["cjk"] else en
 
 
@@ -70,9 +88,9 @@ LABELS = {
     "train_loss": ("training loss", "训练损失"),
     "val_loss": ("validation loss", "验证损失"),
     "accuracy": ("accuracy (%)", "准确率（%）"),
-    "val_accuracy": ("validation accuracy (%)", "验证集准确率（%）"),
-    "epoch": ("epoch", "轮次（epoch）"),
-    "iteration": ("iteration (optimizer step)", "迭代（优化步数）"),
+    "val_accuracy": ("validation accuracy (%)", "验证准确率（%）"),
+    "epoch": ("epoch", "epoch"),
+    "iteration": ("iteration (optimizer step)", "迭代"),
     "lr_used": ("learning rate used", "实际使用的学习率"),
     "x": ("x", "x"),
     "k": ("step k", "第 k 步"),
@@ -183,13 +201,12 @@ def plot_curve(name_or_list, steps: int, base_lr: float = 0.1, ax=None, log: boo
     Returns the Figure (a notebook displays it once: it is closed from pyplot's list). With
     ``ax``, draws there and returns ``ax``: the figure is yours to show.
     """
-    import matplotlib.pyplot as plt
 
     entries = as_entries(name_or_list, params)
     curves = [curve(n, steps, base_lr=base_lr, **p) for n, p in entries]
     own = ax is None
     if own:
-        fig, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
+        fig, ax = subplots(figsize=(7, 3.6), layout="constrained")
     for (n, p), lr, color in zip(entries, curves, colors(len(entries))):
         shown = p if len(entries) > 1 else {}
         ax.plot(*step_xy(lr), drawstyle="steps-post", color=color, lw=2,
@@ -225,11 +242,10 @@ def plot_lrs(curves: dict, ax=None, log: bool = False, title: str | None = None,
     framework, or the lr a run used against its formula. A later curve that hides an earlier one
     is drawn dashed on top, so agreement shows as one line. ``x`` names the x-axis: a key of
     ``LABELS`` such as "step", "iteration" or "epoch"."""
-    import matplotlib.pyplot as plt
 
     own = ax is None
     if own:
-        fig, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
+        fig, ax = subplots(figsize=(7, 3.6), layout="constrained")
     arrays = [np.asarray(v, dtype=float) for v in curves.values()]
     for i, (name, lr, color) in enumerate(zip(curves, arrays, colors(len(arrays)))):
         style = dict(lw=2.2) if i == 0 else dict(lw=1.6, ls=(0, (4, 3)))
@@ -251,8 +267,6 @@ def _short(v) -> str:
         return getattr(v, "__name__", "f")
     return str(v)
 
-
-setup_fonts()
 
 __all__ = ["CJK_CANDIDATES", "LABELS", "PALETTE", "cjk_font", "label", "plot_curve", "plot_lrs",
            "plot_text", "setup_fonts", "title_of"]

@@ -13,9 +13,8 @@ import torch
 from torch.optim import lr_scheduler
 
 from .catalogue import SCHEDULES, check_base_lr, check_finite, check_steps, evaluate, get, resolve
-from .params import Schedule
-
-torch.set_num_threads(1)  # Binder gives one CPU; more threads only add overhead at this size.
+from .frameworks import run, write
+from .params import fail
 
 
 class CatalogueLR(lr_scheduler.LRScheduler):
@@ -43,45 +42,33 @@ OUR_SCHEDULERS = {n: _our_class(n) for n, s in SCHEDULES.items() if s.owner != "
 globals().update(OUR_SCHEDULERS)  # importable by name, so pickled checkpoints resolve
 
 
-def _torch_kwargs(spec: Schedule, p: dict, optimizer) -> dict:
-    """Our validated parameters, in the form torch's constructor takes."""
-    kw = {k: v for k, v in p.items() if v is not None or k == "step_size_down"}
-    if spec.name == "CyclicLR":
-        kw["base_lr"] = optimizer.param_groups[0]["lr"]
-    if spec.name == "OneCycleLR" and p["total_steps"] is not None:
-        kw.pop("epochs", None), kw.pop("steps_per_epoch", None)
-    if spec.name == "ReduceLROnPlateau":
-        kw.pop("metrics", None)
-    return kw
-
-
 def torch_scheduler(name: str, optimizer, **params):
     """A real torch scheduler for catalogue entry ``name`` on ``optimizer``.
 
-    SequentialLR and ChainedScheduler take ``schedulers=[(name, params), ...]``; their members are
-    built on the same optimizer. ReduceLROnPlateau ignores ``metrics=`` here: pass each value to
+    PyTorch entries run the very line their card shows (``lrlessons.code(name)``); Paddle and
+    Hugging Face entries get our ``CatalogueLR`` subclass of the same name. SequentialLR and
+    ChainedScheduler take ``schedulers=[(name, params), ...]``, built on the same optimizer. A
+    metric-driven entry (ReduceLROnPlateau) ignores ``metrics=`` here: pass each value to
     ``step()``.
     """
     spec = get(name)
     if not isinstance(optimizer, torch.optim.Optimizer):
-        from .params import fail
-
         raise fail(f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}",
                    f"optimizer 必须是 torch.optim.Optimizer，收到 {type(optimizer).__name__}",
                    TypeError)
     group = optimizer.param_groups[0]
-    check_base_lr(group.get("initial_lr", group["lr"]))  # a warm-up member may have set lr to 0
-    if spec.name == "ReduceLROnPlateau":
+    base_lr = check_base_lr(group.get("initial_lr", group["lr"]))  # a warm-up may have set 0
+    if spec.metric:
         params = {"metrics": [], **params}
     p = resolve(spec, params)
     if spec.owner != "pytorch":
-        return OUR_SCHEDULERS[name](optimizer, **params)
-    if spec.name in ("SequentialLR", "ChainedScheduler"):
+        return OUR_SCHEDULERS[spec.name](optimizer, **params)
+    if spec.members:
         members = [torch_scheduler(n, optimizer, **mp) for n, mp in params["schedulers"]]
-        if spec.name == "ChainedScheduler":
+        if spec.members == "chain":
             return lr_scheduler.ChainedScheduler(members, optimizer=optimizer)
         return lr_scheduler.SequentialLR(optimizer, members, milestones=p["milestones"])
-    return getattr(lr_scheduler, name)(optimizer, **_torch_kwargs(spec, p, optimizer))
+    return run(write(spec, "pytorch", base_lr, p), optimizer)
 
 
 def make_optimizer(base_lr: float = 0.1, params=None):
@@ -98,7 +85,14 @@ def torch_curve(name: str, steps: int, base_lr: float = 0.1, **params) -> np.nda
     resolve(spec, params, steps)  # the same errors as curve(), before torch sees anything
     optimizer = make_optimizer(base_lr)
     scheduler = torch_scheduler(name, optimizer, **params)
-    metrics = params.get("metrics")
+    out = step_torch(optimizer, scheduler, steps, params.get("metrics"))
+    return check_finite(name, out, rounding=1e-12 * np.nanmax(np.abs(out), initial=0.0))
+
+
+def step_torch(optimizer, scheduler, steps: int, metrics=None) -> np.ndarray:
+    """Step any torch scheduler as a training loop does (optimizer.step(), then
+    scheduler.step(), with the metric for a metric-driven one), recording
+    ``param_groups[0]["lr"]`` before each optimizer step."""
     out = np.empty(steps)
     for t in range(steps):
         out[t] = optimizer.param_groups[0]["lr"]
@@ -109,7 +103,7 @@ def torch_curve(name: str, steps: int, base_lr: float = 0.1, **params) -> np.nda
             scheduler.step(metrics[t])
         else:
             scheduler.step()
-    return check_finite(name, out, rounding=1e-12 * np.nanmax(np.abs(out), initial=0.0))
+    return out
 
 
 def wrong_order_curve(name: str, steps: int, base_lr: float = 0.1, **params) -> np.ndarray:
@@ -135,6 +129,6 @@ def wrong_order_curve(name: str, steps: int, base_lr: float = 0.1, **params) -> 
     return out
 
 
-__all__ = ["CatalogueLR", "OUR_SCHEDULERS", "make_optimizer", "torch_curve", "torch_scheduler",
-           "wrong_order_curve",
+__all__ = ["CatalogueLR", "OUR_SCHEDULERS", "make_optimizer", "step_torch", "torch_curve",
+           "torch_scheduler", "wrong_order_curve",
            *OUR_SCHEDULERS]

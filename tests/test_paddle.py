@@ -1,4 +1,6 @@
-"""Paddle entries against hand-worked values, the seed articles' examples among them."""
+"""Hand-worked values of the Paddle entries, the seed articles' examples among them: examples a
+learner can check with pen and paper. The proof that Paddle agrees is real Paddle itself
+(tests/test_frameworks.py, tests/test_paddle_real.py); these values are checked against it too."""
 
 from __future__ import annotations
 
@@ -42,10 +44,14 @@ WORKED = [
 
 @pytest.mark.parametrize("name, base_lr, params, expected", WORKED,
                          ids=[f"{w[0]}-{i}" for i, w in enumerate(WORKED)])
-def test_worked_values(name, base_lr, params, expected):
+def test_worked_values(name, base_lr, params, expected, request):
     steps = max(expected) + 1
-    for lr in (lrlessons.curve(name, steps, base_lr=base_lr, **params),
-               lrlessons.torch_curve(name, steps, base_lr=base_lr, **params)):
+    curves = [lrlessons.curve(name, steps, base_lr=base_lr, **params),
+              lrlessons.torch_curve(name, steps, base_lr=base_lr, **params)]
+    if "paddle" in lrlessons.SCHEDULES[name].code:
+        request.getfixturevalue("paddle")
+        curves.append(lrlessons.paddle_curve(name, steps, base_lr=base_lr, **params))
+    for lr in curves:
         for t, value in expected.items():
             assert lr[t] == pytest.approx(value, rel=1e-12, abs=1e-15), (name, t)
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 
 import lrlessons
 from lrlessons import SCHEDULES
-from tests.strategies import PYTORCH
+from tests.strategies import ENTRIES, base_lrs
 
 warnings.filterwarnings("ignore", message=".*epoch parameter.*")
 
@@ -23,15 +23,13 @@ def assert_same(closed, stepped, base_lr):
     np.testing.assert_allclose(closed, stepped, rtol=RTOL, atol=1e-12 * base_lr)
 
 
-def test_every_pytorch_entry_has_a_strategy():
-    owned = {n for n, s in SCHEDULES.items() if s.owner == "pytorch"}
-    assert owned == set(PYTORCH)
-
-
-@pytest.mark.parametrize("name", sorted(PYTORCH))
+@pytest.mark.parametrize("name", list(SCHEDULES))
 def test_curve_equals_torch(name):
-    @settings(max_examples=40, deadline=None, derandomize=True)
-    @given(PYTORCH[name], st_base_lr())
+    """PyTorch entries against torch's own classes; Paddle and transformers entries against our
+    torch scheduler of the same name (the one checkpoints save), on every entry's strategy."""
+
+    @settings(max_examples=40)
+    @given(ENTRIES[name], base_lrs)
     def check(params_steps, base_lr):
         params, steps = params_steps
         closed = lrlessons.curve(name, steps, base_lr=base_lr, **params)
@@ -40,12 +38,6 @@ def test_curve_equals_torch(name):
         assert_same(closed, stepped, base_lr)
 
     check()
-
-
-def st_base_lr():
-    from hypothesis import strategies as st
-
-    return st.floats(1e-4, 1.0)
 
 
 def test_torch_closed_form_functions_agree_with_recursive_steps():
@@ -67,6 +59,8 @@ def test_torch_closed_form_functions_agree_with_recursive_steps():
      {0: 0.1, 1: 0.1 - 0.05 / 30, 10: 0.1 - 0.05 / 3, 29: 0.1 - 0.05 * 29 / 30, 30: 0.05,
       49: 0.05}),
     ("ExponentialLR", dict(gamma=0.99), {1: 0.099, 49: 0.1 * 0.99 ** 49}),
+    # gamma > 1 grows the lr, as the LR range test does: PyTorch and lrlessons both allow it
+    ("ExponentialLR", dict(gamma=1.5), {1: 0.15, 10: 0.1 * 1.5 ** 10}),
     ("ConstantLR", dict(factor=0.5, total_iters=4), {0: 0.05, 3: 0.05, 4: 0.1}),
 ])
 def test_worked_examples(name, params, expected):

@@ -39,7 +39,9 @@ BAD = [
     ("ConstantLR", 10, 0.1, dict(total_iters=0), ValueError, ["total_iters", "0", "[1, inf)"]),
     ("LinearLR", 10, 0.1, dict(start_factor=0.0), ValueError, ["start_factor", "(0, 1]"]),
     ("LinearLR", 10, 0.1, dict(end_factor=1.2), ValueError, ["end_factor", "1.2", "[0, 1]"]),
-    ("ExponentialLR", 10, 0.1, dict(gamma=1.01), ValueError, ["gamma", "1.01", "(0, 1]"]),
+    ("ExponentialLR", 10, 0.1, dict(gamma=0.0), ValueError, ["gamma", "0", "(0, inf)"]),
+    ("StepLR", 10, 0.1, dict(gamma=1.01), ValueError, ["gamma", "1.01", "(0, 1]",
+                                                      "PyTorch itself accepts gamma > 1"]),
     ("PolynomialLR", 10, 0.1, dict(power=-1.0), ValueError, ["power", "-1", "(0, inf)"]),
     ("CosineAnnealingLR", 10, 0.1, dict(T_max=0), ValueError, ["T_max", "0", "[1, inf)"]),
     ("CosineAnnealingLR", 10, 0.1, dict(eta_min=-0.01), ValueError, ["eta_min", "-0.01",
@@ -92,6 +94,12 @@ BAD = [
      ["boundaries", "increasing"]),
     ("PiecewiseDecay", 10, 0.1, dict(boundaries=[5], values=[0.1, -0.2]), ValueError,
      ["values", "-0.2", "[0, inf)"]),
+    ("PiecewiseDecay", 10, 0.1, dict(boundaries=[], values=[0.1]), ValueError,
+     ["boundaries", "at least one"]),
+    ("LinearWarmup", 10, 0.1, dict(start_lr=0.2, end_lr=0.1), ValueError,
+     ["end_lr", "start_lr=0.2", "end_lr=0.1"]),
+    ("LinearWarmup", 10, 0.1, dict(start_lr=0.1, end_lr=0.1), ValueError,
+     ["end_lr must be greater"]),
     ("NaturalExpDecay", 10, 0.1, dict(gamma=0.0), ValueError, ["gamma", "0", "(0, inf)"]),
     ("InverseTimeDecay", 10, 0.1, dict(gamma=-1.0), ValueError, ["gamma", "-1"]),
     ("PolynomialDecay", 10, 0.1, dict(decay_steps=0), ValueError, ["decay_steps", "0"]),
@@ -151,7 +159,7 @@ def test_unknown_name_lists_the_closest():
 def test_torch_scheduler_validates_before_torch():
     opt = lrlessons.make_optimizer(0.1)
     with pytest.raises(ValueError, match="gamma must be in"):
-        lrlessons.torch_scheduler("ExponentialLR", opt, gamma=2.0)
+        lrlessons.torch_scheduler("StepLR", opt, gamma=2.0)
     with pytest.raises(TypeError, match="optimizer must be a torch.optim.Optimizer"):
         lrlessons.torch_scheduler("StepLR", object(), step_size=2)
 
