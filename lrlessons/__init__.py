@@ -45,6 +45,7 @@ _LAZY = {
     "plot_descent": "descent_views",
     "plot_descent_2d": "descent_views",
     "explore_descent": "descent_views",
+    "plot_noisy_descent": "descent_views",
     "paddle_curve": "paddle_bridge",
 }
 _SUBMODULES = ("check",)

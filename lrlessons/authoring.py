@@ -6,7 +6,8 @@
 
 Conventions a lesson follows (tests/test_notebooks.py holds them):
 - the first code cell is the setup cell; its last line, ``lrlessons.use_language("en")``, is the
-  only code that differs between ``notebooks/en/X.ipynb`` and ``notebooks/zh/X.ipynb``;
+  only code that differs between ``notebooks/en/X.ipynb`` and ``notebooks/zh/X.ipynb`` (comments
+  are prose: each notebook writes them in its own language);
 - a cell whose output is a live widget is tagged ``nbval-ignore-output``;
 - an exercise is a cell tagged ``solution`` whose answer sits between ``### BEGIN SOLUTION`` and
   ``### END SOLUTION``, followed by a cell tagged ``check`` that runs ``lrlessons.check``.
@@ -35,11 +36,49 @@ def language_line(lang: str) -> str:
     return f'lrlessons.use_language("{lang}")'
 
 
+def code_only(source: str) -> str:
+    """A code cell without its comments and trailing spaces: what must be identical in the two
+    languages (comments are prose, written in the notebook's language)."""
+    import io
+    import tokenize
+
+    lines = source.splitlines()
+    try:
+        comments = [t for t in tokenize.generate_tokens(io.StringIO(source).readline)
+                    if t.type == tokenize.COMMENT]
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return source
+    for tok in reversed(comments):
+        row, col = tok.start
+        lines[row - 1] = lines[row - 1][:col]
+    return "\n".join(line.rstrip() for line in lines if line.strip())
+
+
+VALUE_STUB = "{name} = ...  # your answer here / 在这里写你的答案"
+
+
 def strip_solutions(source: str) -> str:
-    """Replace every marked answer with the stub, at the marker's indentation."""
+    """Replace every marked answer with a stub at the marker's indentation: inside a function
+    ``raise NotImplementedError``; an answer that is a value (``first_drop = (30, 1)``) becomes
+    ``first_drop = ...``, so the cell still runs and its check reports "not written yet"."""
     if BEGIN not in source:
         raise ValueError(f"a cell tagged 'solution' has no {BEGIN!r} marker:\n{source}")
-    return _SOLUTION.sub(lambda m: f"{m.group(1)}{STUB}", source)
+    return _SOLUTION.sub(lambda m: _stub(m.group(0), m.group(1)), source)
+
+
+def _stub(block: str, indent: str) -> str:
+    import ast
+
+    body = "\n".join(line[len(indent):] for line in block.splitlines()[1:-1])
+    try:
+        statements = ast.parse(body).body
+    except SyntaxError:
+        statements = []
+    names = [s.targets[0].id for s in statements if isinstance(s, ast.Assign)
+             and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name)]
+    if statements and len(names) == len(statements):
+        return "\n".join(indent + VALUE_STUB.format(name=n) for n in names)
+    return f"{indent}{STUB}"
 
 
 def student_version(nb):

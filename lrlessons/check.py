@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .catalogue import check_base_lr, curve, get
+from .catalogue import curve, get
 from .descent import descend
 from .i18n import tr
 
@@ -47,10 +47,10 @@ def _no(en: str, zh: str) -> Result:
 
 
 def _not_yet() -> Result:
-    return Result(False, "✏️ " + tr("Not written yet: replace `raise NotImplementedError` with "
-                                    "your code, run that cell, then this one.",
-                                    "还没有写：把 `raise NotImplementedError` 换成你的代码，"
-                                    "先运行那个单元格，再运行这个。"))
+    return Result(False, "✏️ " + tr("Not written yet: replace `raise NotImplementedError` (or "
+                                    "the `...`) with your answer, run that cell, then this one.",
+                                    "还没有写：把 `raise NotImplementedError`（或 `...`）换成"
+                                    "你的答案，先运行那个单元格，再运行这个。"))
 
 
 def _raised(exc: Exception, where_en: str, where_zh: str) -> Result:
@@ -193,76 +193,159 @@ def descent(fn: Callable) -> Result:
                f"全部 {len(DESCENT_CASES)} 种情形都正确，包括发散的情形。")
 
 
-def critical_lr(fn: Callable) -> Result:
-    """Check ``fn(curvature)``: the learning rate above which gradient descent on
-    f(x) = curvature * x^2 / 2 diverges (2 / curvature)."""
-    for a in (0.5, 1.0, 4.0, 10.0):
-        got, problem = _answer(fn, (a,), f"for curvature={a}", f"在 curvature={a} 时")
-        if problem is not None:  # a failed Result is falsy: test for None
-            return problem
-        try:
-            got = float(got)
-        except (TypeError, ValueError):
-            return _no(f"Expected a number, got {got!r}.", f"需要一个数，收到的是 {got!r}。")
-        expected = 2.0 / a
-        if not math.isclose(got, expected, rel_tol=1e-6):
-            if math.isclose(got, 1.0 / a, rel_tol=1e-6):
-                en, zh = ("That lr lands in one step; larger ones still converge, oscillating.",
-                          "这个学习率一步就到极小值；再大一些也还收敛，只是会来回振荡。")
-            elif got < expected:
-                en, zh = ("Larger learning rates still converge: try one in the explorer.",
-                          "更大的学习率仍然收敛：在上面的探索器里试一试。")
-            else:
-                en, zh = ("At that lr |1 - lr * a| > 1: every step moves further away.",
-                          "在这个学习率下 |1 - lr * a| > 1：每一步都离得更远。")
-            return _no(f"For curvature={a} expected {_fmt(expected)}, got {_fmt(got)}. {en}",
-                       f"curvature={a} 时应为 {_fmt(expected)}，你的是 {_fmt(got)}。{zh}")
-    return _ok("Right: above lr = 2 / curvature, |1 - lr * curvature| > 1 and the steps grow.",
-               "正确：学习率超过 2 / curvature 时 |1 - lr * curvature| > 1，步子越来越大。")
+def loop(fn: Callable, epochs: int = 8, batches: int = 4) -> Result:
+    """Check ``fn(optimizer, scheduler, epochs, batches)``: a training loop over ``epochs`` of
+    ``batches`` that returns the lr each batch trained with, for a schedule meant per epoch
+    (``StepLR(step_size=3, gamma=0.5)``). The loop runs on a real torch optimizer and scheduler;
+    the lr it records must be curve()'s, held over each epoch's batches."""
+    import warnings
+
+    import torch
+
+    w = torch.zeros(1, requires_grad=True)
+    optimizer = torch.optim.SGD([w], lr=0.1)
+    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=3, gamma=0.5)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        used, problem = _answer(fn, (optimizer, scheduler, epochs, batches), "", "")
+    if problem is not None:  # a failed Result is falsy: test for None
+        return problem
+    expected = np.repeat(curve("StepLR", epochs, base_lr=0.1, step_size=3, gamma=0.5), batches)
+    try:
+        used = np.asarray(used, dtype=float).ravel()
+    except (TypeError, ValueError):
+        return _no(f"Expected the list of lrs the loop used, got {used!r}.",
+                   f"需要循环实际使用的学习率列表，收到的是 {used!r}。")
+    if used.shape != expected.shape:
+        return _no(f"Expected one lr per batch: {epochs} epochs x {batches} batches = "
+                   f"{expected.size} values, got {used.size}.",
+                   f"每个 batch 一个学习率：{epochs} 个 epoch x {batches} 个 batch = "
+                   f"{expected.size} 个值，你给了 {used.size} 个。")
+    order_warning = any("lr_scheduler.step()" in str(w.message) for w in caught)
+    bad = np.flatnonzero(~np.isclose(used, expected, rtol=1e-12))
+    if bad.size == 0 and not order_warning:
+        return _ok("Right: the optimizer steps with the current lr, then the scheduler sets the "
+                   "next one, once per epoch.",
+                   "正确：优化器先用当前学习率更新，调度器再设下一个值，每个 epoch 一次。")
+    k = int(bad[0]) if bad.size else 0
+    changes = np.flatnonzero(np.diff(used) != 0) + 1
+    if changes.size and changes[0] < batches:
+        en, zh = ("The lr changes inside an epoch: a schedule written in epochs is stepped once "
+                  "per epoch, after the batches.",
+                  "学习率在一个 epoch 之内就变了：按 epoch 写的调度器应在每个 epoch 的所有 batch "
+                  "之后调用一次。")
+    elif order_warning:
+        en, zh = ("PyTorch warned that scheduler.step() ran before optimizer.step(): every lr "
+                  "then arrives one step early.",
+                  "PyTorch 警告 scheduler.step() 在 optimizer.step() 之前调用：每个学习率都会"
+                  "早一步到来。")
+    else:
+        en, zh = ("Record the lr just before optimizer.step(): that is the value the step uses.",
+                  "在 optimizer.step() 之前记录学习率：那才是这一步使用的值。")
+    return _no(f"Batch {k} trained with {_fmt(used[k])}, expected {_fmt(expected[k])}. {en}",
+               f"第 {k} 个 batch 用的是 {_fmt(used[k])}，应为 {_fmt(expected[k])}。{zh}")
 
 
-def keras_boundaries(fn: Callable, gamma: float = 0.1, base_lr: float = 0.1) -> Result:
-    """Check ``fn(milestones)``: the ``boundaries`` of Keras' PiecewiseConstantDecay that give
-    torch's MultiStepLR(milestones). Keras itself computes the curve being compared."""
+def first_drop(answer, schedule, batches_per_epoch: int, steps: int = 10_000) -> Result:
+    """Check ``answer = (epoch, batch)``: the first batch (both counted from 0) that Keras trains
+    at a lower lr than the first one, with ``schedule`` (a Keras LearningRateSchedule) evaluated
+    once per batch. Keras itself computes the answer."""
+    from .keras_bridge import keras_values
+
+    if answer is Ellipsis:
+        return _not_yet()
+    try:
+        if isinstance(answer, (str, bytes)):
+            raise TypeError  # "30" would unpack to characters
+        epoch, batch = (int(v) for v in answer)
+    except (TypeError, ValueError):
+        return _no(f"Expected (epoch, batch), two whole numbers, got {answer!r}.",
+                   f"需要 (epoch, batch) 两个整数，收到的是 {answer!r}。")
+    lr = keras_values(schedule, steps)
+    lower = np.flatnonzero(lr < lr[0] * (1 - 1e-6))
+    if lower.size == 0:
+        return _no("This schedule never drops within the steps checked.",
+                   "在检查的步数内这个调度没有下降。")
+    step = int(lower[0])
+    want = divmod(step, batches_per_epoch)
+    if (epoch, batch) == want:
+        return _ok(f"Right: optimizer step {step} is the first at the lower rate, batch {batch} "
+                   f"of epoch {epoch}.",
+                   f"正确：第 {step} 次优化器更新是第一个使用较低学习率的，即第 {epoch} 个 epoch 的"
+                   f"第 {batch} 个 batch。")
+    given = epoch * batches_per_epoch + batch
+    if given == step - 1:
+        en, zh = ("One step early: Keras keeps the old value AT a boundary (step <= b).",
+                  "早了一步：Keras 在边界上仍取旧值（step <= b）。")
+    elif batch >= batches_per_epoch or batch < 0:
+        en, zh = (f"An epoch has batches 0 to {batches_per_epoch - 1}.",
+                  f"一个 epoch 的 batch 编号是 0 到 {batches_per_epoch - 1}。")
+    else:
+        en, zh = ("Keras counts optimizer steps (batches), from 0, across epochs: step = epoch * "
+                  "batches per epoch + batch.",
+                  "Keras 按优化器更新（batch）从 0 开始跨 epoch 计数：步数 = epoch × 每个 epoch "
+                  "的 batch 数 + batch。")
+    return _no(f"(epoch {epoch}, batch {batch}) is optimizer step {given}; Keras first trains at "
+               f"the lower rate at another step. {en}",
+               f"（epoch {epoch}，batch {batch}）是第 {given} 次优化器更新；Keras 第一次使用较低"
+               f"学习率的不是这一步。{zh}")
+
+
+def keras_callback(fn: Callable, name: str, steps: int, base_lr: float = 0.1,
+                   **params) -> Result:
+    """Check ``fn(epoch, lr)`` for Keras' ``LearningRateScheduler``: run by Keras itself, epoch by
+    epoch on a real optimizer, it must give catalogue entry ``name``'s curve."""
     from .keras_bridge import _keras, keras_values
 
-    base_lr = check_base_lr(base_lr)
-    for milestones in ([30, 60, 90], [5, 12], [1]):
-        boundaries, problem = _answer(fn, (list(milestones),), f"for milestones={milestones}",
-                                      f"在 milestones={milestones} 时")
-        if problem is not None:  # a failed Result is falsy: test for None
-            return problem
-        try:
-            boundaries = [int(b) for b in boundaries]
-        except (TypeError, ValueError):
-            return _no(f"Expected a list of integers, got {boundaries!r}.",
-                       f"需要一个整数列表，收到的是 {boundaries!r}。")
-        if len(boundaries) != len(milestones):
-            return _no(f"Expected {len(milestones)} boundaries for milestones={milestones}, got "
-                       f"{len(boundaries)}.",
-                       f"milestones={milestones} 需要 {len(milestones)} 个边界，你给了 "
-                       f"{len(boundaries)} 个。")
-        steps = milestones[-1] + 10
-        values = [base_lr * gamma ** i for i in range(len(milestones) + 1)]
-        try:
-            decay = _keras().optimizers.schedules.PiecewiseConstantDecay(boundaries, values)
-            got = keras_values(decay, steps)
-        except Exception as exc:  # noqa: BLE001 - Keras' own complaint, passed on
-            return _no(f"Keras refused boundaries={boundaries}: {exc}",
-                       f"Keras 不接受 boundaries={boundaries}：{exc}")
-        expected = curve("MultiStepLR", steps, base_lr=base_lr, milestones=milestones,
-                         gamma=gamma)
-        bad = np.flatnonzero(~np.isclose(got, expected, rtol=1e-5))
-        if bad.size:
-            t = int(bad[0])
-            return _no(f"milestones={milestones}, boundaries={boundaries}: at step {t} Keras gives "
-                       f"{_fmt(got[t])}, torch {_fmt(expected[t])}. Keras keeps the old value AT a "
-                       f"boundary (step <= b).",
-                       f"milestones={milestones}、boundaries={boundaries}：第 {t} 步 Keras 给出 "
-                       f"{_fmt(got[t])}，torch 是 {_fmt(expected[t])}。Keras 在边界上仍取旧值"
-                       f"（step <= b）。")
-    return _ok("Keras now drops at the same steps as torch's MultiStepLR.",
-               "现在 Keras 和 torch 的 MultiStepLR 在同样的步数下降。")
+    probe, problem = _answer(fn, (0, base_lr), "at epoch 0", "在第 0 个 epoch")
+    if problem is not None:  # a failed Result is falsy: test for None
+        return problem
+    expected = curve(name, steps, base_lr=base_lr, **params)
+    try:
+        got = keras_values(_keras().callbacks.LearningRateScheduler(fn), steps, base_lr)
+    except Exception as exc:  # noqa: BLE001 - the learner's function, run by Keras
+        return _raised(exc, "inside Keras", "在 Keras 中运行时")
+    bad = np.flatnonzero(~np.isclose(got, expected, rtol=1e-5))
+    shown = ", ".join(f"{k}={v}" for k, v in params.items() if not callable(v))
+    if bad.size == 0:
+        return _ok(f"Keras now gives {name}({shown}) at all {steps} epochs.",
+                   f"现在 Keras 在全部 {steps} 个 epoch 都给出 {name}({shown})。")
+    t = int(bad[0])
+    # The tutorial's mistake: expected flat, Keras still falling (the cut applied again).
+    compounding = 0 < t and expected[t] == expected[t - 1] and got[t] < got[t - 1]
+    en, zh = (("The lr Keras passes in is already the reduced one: multiply it again and the cut "
+               "repeats every epoch. Compute the value from the epoch alone.",
+               "Keras 传进来的 lr 已经是降低过的值：再乘一次，每个 epoch 都会再降一次。请只根据 "
+               "epoch 计算。") if compounding else
+              ("Compare your value at this epoch with the schedule's.",
+               "把这个 epoch 的值和调度的值对照一下。"))
+    return _no(f"Epoch {t}: Keras trains at {_fmt(got[t])}, expected {_fmt(expected[t])}. {en}",
+               f"第 {t} 个 epoch：Keras 使用 {_fmt(got[t])}，应为 {_fmt(expected[t])}。{zh}")
 
 
-__all__ = ["Result", "critical_lr", "descent", "keras_boundaries", "schedule"]
+def restarts(T_0, epochs: int, T_mult: int, cycles: int) -> Result:
+    """Check a choice of ``T_0``: warm restarts with ``T_mult`` whose first ``cycles`` cycles
+    end exactly when a run of ``epochs`` epochs ends (the next step would be a restart)."""
+    if T_0 is Ellipsis:
+        return _not_yet()
+    if isinstance(T_0, bool) or not isinstance(T_0, (int, np.integer)) or T_0 < 1:
+        return _no(f"T_0 must be a whole number of epochs, at least 1; got {T_0!r}.",
+                   f"T_0 必须是至少为 1 的整数个 epoch；收到 {T_0!r}。")
+    lr = curve("CosineAnnealingWarmRestarts", epochs + 1, base_lr=1.0, T_0=int(T_0),
+               T_mult=T_mult)
+    starts = [0, *(np.flatnonzero(np.diff(lr) > 0) + 1)]  # a restart jumps back up
+    done = [s for s in starts[1:] if s <= epochs]
+    if len(done) == cycles and done[-1] == epochs:
+        return _ok(f"Right: cycles end at epochs {', '.join(map(str, done))}; the run stops at "
+                   f"the end of cycle {cycles}, with the lr at its lowest.",
+                   f"正确：周期在第 {'、'.join(map(str, done))} 个 epoch 结束；训练在第 {cycles} "
+                   f"个周期结束时停止，学习率正处在最低处。")
+    length = sum(T_0 * T_mult ** i for i in range(cycles))
+    return _no(f"With T_0={T_0} the first {cycles} cycles take {length} epochs, not {epochs}: "
+               f"the cycles last T_0, T_0*T_mult, T_0*T_mult^2, ...",
+               f"T_0={T_0} 时前 {cycles} 个周期一共 {length} 个 epoch，而不是 {epochs}："
+               f"各周期长度依次是 T_0、T_0*T_mult、T_0*T_mult^2……")
+
+
+__all__ = ["Result", "descent", "first_drop", "keras_callback", "loop", "restarts",
+           "schedule"]

@@ -12,11 +12,10 @@ import math
 
 import ipywidgets as widgets
 
+from . import layout
 from .i18n import tr
 from .params import Param, fail
 
-STYLE = {"description_width": "150px"}
-WIDTH = "440px"
 FIXED_KINDS = ("callable", "series", "schedulers")
 
 
@@ -28,7 +27,7 @@ class Control:
         self.param, self.name = param, param.name
         self.input, self.none_box = widget, none_box
         self.low, self.high, self._parse = low, high, parse
-        self.widget = widget if none_box is None else widgets.HBox([widget, none_box])
+        self.widget = widget if none_box is None else layout.with_extra(widget, none_box)
         if none_box is not None:
             none_box.observe(self._sync_disabled, "value")
             self._sync_disabled()
@@ -82,8 +81,10 @@ def control_for(param: Param, value, optional: bool | None = None) -> Control | 
     ``optional`` forces (or hides) the "None" checkbox."""
     if param.kind in FIXED_KINDS:
         return None
-    common = dict(description=param.name, tooltip=tr(param.en, param.zh), style=STYLE,
-                  layout=widgets.Layout(width=WIDTH))
+    # An explorer lines its labels up (layout.fit_labels); alone, a control fits its own name.
+    label = layout.label_px([param.name])
+    common = dict(description=param.name, tooltip=tr(param.en, param.zh),
+                  style={"description_width": f"{label}px"}, layout=layout.control_layout(label))
     if param.kind == "bool":
         return Control(param, widgets.Checkbox(value=bool(value), indent=True, **common))
     if param.kind == "choice":

@@ -55,4 +55,45 @@ def regime(lr: float, curvature: float = 1.0) -> tuple[str, str]:
 
 
 
-__all__ = ["CURVATURE", "CURVATURES_2D", "LR", "STEPS", "descend", "descend_2d", "regime"]
+
+NOISE = Param("noise", 1.0, "float", "standard deviation of the gradient noise",
+              "梯度噪声的标准差", 0.0, None, ui=(0.0, 3.0))
+RUNS = Param("runs", 500, "int", "runs averaged", "取平均的运行次数", 1, 100_000)
+
+
+def noisy_descent(lrs, curvature: float = 1.0, noise: float = 1.0, x0: float = 10.0,
+                  runs: int = 500, seed: int = 0) -> np.ndarray:
+    r"""Stochastic gradient descent on f(x) = curvature * x^2 / 2 whose gradient carries noise,
+    as a minibatch gradient does: g = a x + noise * N(0, 1). Step k uses ``lrs[k]``.
+
+    Returns the mean over ``runs`` independent runs of the squared distance to the minimum,
+    x_k^2, for k = 0 .. len(lrs). With a constant lr it levels off at ``noise_floor``: the noise
+    keeps kicking x around the minimum however long training runs; a decaying lr goes below.
+
+    >>> float(noisy_descent([0.5] * 400, runs=4000)[-1].round(2))  # noise_floor(0.5) = 1/3
+    0.33
+    """
+    lrs = [LR.check(v) for v in np.ravel(lrs)]
+    curvature, noise = CURVATURE.check(curvature), NOISE.check(noise)
+    runs = RUNS.check(runs)
+    rng = np.random.default_rng(seed)
+    x = np.full(runs, float(x0))
+    out = np.empty(len(lrs) + 1)
+    out[0] = x0 ** 2
+    for k, lr in enumerate(lrs):
+        x = x - lr * (curvature * x + noise * rng.standard_normal(runs))
+        out[k + 1] = np.mean(x ** 2)
+    return out
+
+
+def noise_floor(lr: float, curvature: float = 1.0, noise: float = 1.0) -> float:
+    r"""Where a constant lr levels off: the stationary mean of x^2 for SGD with gradient noise,
+    :math:`\eta\sigma^2 / (a(2 - \eta a))` (for :math:`0 < \eta a < 2`). Smaller steps, a
+    lower floor: the reason to decay the learning rate late in training."""
+    lr, curvature, noise = LR.check(lr), CURVATURE.check(curvature), NOISE.check(noise)
+    q = lr * curvature
+    return lr * noise ** 2 / (curvature * (2 - q)) if q < 2 else float("inf")
+
+
+__all__ = ["CURVATURE", "CURVATURES_2D", "LR", "STEPS", "descend", "descend_2d", "noise_floor",
+           "noisy_descent", "regime"]

@@ -69,9 +69,12 @@ def describe(name: str, **params):
 
 def lr_table(curves: dict, at) -> str:
     """A Markdown table of learning rates at the steps ``at``: one column per ``{label: array}``
-    entry, so frameworks or schedules can be read side by side. A cell where a column differs
+    entry (a label: see ``lrlessons.plotting.words``), so frameworks or schedules can be read
+    side by side. A cell where a column differs
     from the first one is marked."""
-    arrays = {k: list(map(float, v)) for k, v in curves.items()}
+    from .plotting import words
+
+    arrays = {words(k, figure=False): list(map(float, v)) for k, v in curves.items()}
     first = next(iter(arrays.values()))
     head = f"| {tr('step', '步数')} t | " + " | ".join(arrays) + " |"
     lines = [head, "|---:|" + "---:|" * len(arrays)]

@@ -16,11 +16,12 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
+from . import layout
 from .catalogue import SCHEDULES, check_base_lr, curve, get, resolve
 from .controls import FIXED_KINDS, Control, control_for
 from .frameworks import FRAMEWORKS, write
 from .i18n import message, pick, tr
-from .livefigure import LiveFigure
+from .livefigure import LiveFigure, LivePanels
 from .params import Param, Schedule, fail
 from .plotting import colors, label, plot_text, set_lr_axis, step_xy, style_axes, title_of
 
@@ -67,7 +68,7 @@ class EntryControls:
                 control = control_for(p, resolved[p.name])
             if control is not None:
                 self.controls[p.name] = control
-        self.box = widgets.VBox([c.widget for c in self.controls.values()])
+        self.box = layout.stack([c.widget for c in self.controls.values()])
 
     def values(self) -> dict:
         out = dict(self.fixed)
@@ -82,12 +83,12 @@ class EntryControls:
 def _steps_slider(value: int, high: int) -> widgets.IntSlider:
     return widgets.IntSlider(value=value, min=2, max=high, step=1, description="steps",
                              tooltip=tr("how many steps to show", "显示多少步"),
-                             style={"description_width": "150px"},
-                             layout=widgets.Layout(width="440px"), continuous_update=True)
+                             layout=layout.control_layout(), continuous_update=True)
 
 
 def _log_box(log: bool) -> widgets.Checkbox:
-    return widgets.Checkbox(value=log, description=tr("log y-axis", "对数纵轴"), indent=False)
+    return widgets.Checkbox(value=log, description=tr("log y-axis", "对数纵轴"), indent=False,
+                            layout=widgets.Layout(width="auto"))
 
 
 def _code_html(name: str, base_lr: float, values: dict) -> str:
@@ -174,10 +175,11 @@ class ScheduleExplorer(Explorer):
                                    f"$${spec.formula}$$")
         self.code = widgets.HTML()
         self.readout = widgets.HTML()
-        sliders = [self.entry.box, self.steps, *([self.base_lr.widget] if self.base_lr else []),
-                   self.log]
-        self.widget = widgets.VBox([formula, widgets.HBox([
-            widgets.VBox(sliders), self.figure.image]), self.readout, self.code])
+        sliders = layout.column([self.entry.box, self.steps,
+                                 *([self.base_lr.widget] if self.base_lr else []), self.log])
+        layout.fit_labels(sliders)
+        self.widget = widgets.VBox([formula, layout.beside(sliders, self.figure), self.readout,
+                                    self.code])
         self.entry.observe(self.update)
         for w in (self.steps, self.log):
             w.observe(lambda _change: self.update(), "value")
@@ -254,9 +256,9 @@ class CompareExplorer(Explorer):
         for i, e in enumerate(self.entries):
             tabs.set_title(i, e.spec.name)
         self.readout = widgets.HTML()
-        self.widget = widgets.VBox([
-            widgets.HBox([widgets.VBox([self.steps, self.base_lr.widget, self.log]),
-                          self.figure.image]), tabs, self.readout])
+        shared = layout.column([self.steps, self.base_lr.widget, self.log])
+        layout.fit_labels(shared, tabs)  # one label width: switching tabs moves no slider
+        self.widget = widgets.VBox([layout.beside(shared, self.figure), tabs, self.readout])
         for e in self.entries:
             e.observe(self.update)
         self.base_lr.observe(self.update)
@@ -309,40 +311,57 @@ class TrainingExplorer(Explorer):
         if schedule not in names:
             names.insert(0, schedule)
         self.runs: list = []
+        # "" stands for the constant lr: a Dropdown whose value is None shows nothing selected.
         self.choice = widgets.Dropdown(
-            options=[(n or tr("constant lr", "恒定学习率"), n) for n in names], value=schedule,
-            description=tr("schedule", "调度器"), style={"description_width": "150px"},
-            layout=widgets.Layout(width="440px"))
-        self.params_box = widgets.VBox()
+            options=[(n or tr("constant lr", "恒定学习率"), n or "") for n in names],
+            value=schedule or "",
+            description=tr("schedule", "调度器"), layout=layout.control_layout())
+        self.params_box = layout.stack([])
         self.base_lr = control_for(BASE_LR, check_base_lr(base_lr or pg.BASE_LR))
         self.epochs = widgets.IntSlider(
             value=Param("epochs", pg.EPOCHS, "int", "", "", 1, 10_000).check(epochs or pg.EPOCHS),
-            min=5, max=150, description="epochs", style={"description_width": "150px"},
-            layout=widgets.Layout(width="440px"), continuous_update=False)
+            min=5, max=150, description="epochs", layout=layout.control_layout(),
+            continuous_update=False)
         self.step_per = widgets.ToggleButtons(
             options=[(tr("per epoch", "每个 epoch"), "epoch"),
                      (tr("per batch", "每个 batch"), "iteration")],
-            description=tr("step()", "step()"), style={"description_width": "150px"})
+            description=tr("step()", "step()"), style={"button_width": "auto"},
+            layout=widgets.Layout(display="flex", align_items="baseline"))
+        # ipywidgets 8 leaves out the class that lines a label up with the other controls' (its
+        # label would sit on a line of its own, left-aligned): put it back.
+        self.step_per.add_class("widget-inline-hbox")
         self.train_button = widgets.Button(description=tr("Train", "训练"), button_style="primary",
                                            icon="play")
         self.clear_button = widgets.Button(description=tr("Clear runs", "清除记录"), icon="trash")
         self.status = widgets.HTML()
-        self.figure = LiveFigure(1, 3, figsize=(12, 3.6))
+        self.figure = LivePanels(3, panel_size=(4.0, 3.4))
+        self.legend = widgets.HTML()  # under the panels, wrapping with the column
         self.entry = None
-        self.choice.observe(lambda _change: self._rebuild(), "value")
+        self.choice.observe(lambda _change: self._choose(), "value")
         self.train_button.on_click(lambda _b: self.train())
         self.clear_button.on_click(lambda _b: self.clear())
         self._rebuild()
         self.widget = widgets.VBox([
-            widgets.HBox([
-                widgets.VBox([self.choice, self.params_box]),
-                widgets.VBox([self.base_lr.widget, self.epochs, self.step_per,
-                              widgets.HBox([self.train_button, self.clear_button])])]),
-            self.status, self.figure.image])
+            layout.row([
+                layout.column([self.choice, self.params_box]),
+                layout.column([self.base_lr.widget, self.epochs, self.step_per,
+                               layout.stack([self.train_button, self.clear_button],
+                                            widgets.HBox)])]),
+            self.status, self.figure.image, self.legend])
+        layout.fit_labels(self.widget)
         self.draw()
 
+    def _choose(self) -> None:
+        self._rebuild()
+        layout.fit_labels(self.widget)  # the new schedule's names may be longer
+
+    @property
+    def schedule(self) -> str | None:
+        """The schedule chosen (None: the constant lr)."""
+        return self.choice.value or None
+
     def _rebuild(self) -> None:
-        name = self.choice.value
+        name = self.schedule
         self.step_per.value = self.pg.suggested_step_per(name)
         if name is None:
             self.entry = None
@@ -357,7 +376,7 @@ class TrainingExplorer(Explorer):
 
     def train(self):
         """Train once with the current settings; returns the Run (None when refused)."""
-        name = self.choice.value
+        name = self.schedule
         params = self.entry.values() if self.entry is not None else {}
         self.status.value = tr("training…", "训练中……")
         try:
@@ -389,12 +408,12 @@ class TrainingExplorer(Explorer):
         axes = self.figure.axes
         for ax in axes:
             ax.cla()
-        self.figure.figure.legends.clear()
+        self.legend.value = ""
         self.pg.setup_run_axes(axes)
         if self.runs:
-            self.pg.draw_runs(axes, self.runs)
-            self.figure.figure.legend(loc="outside lower center", ncol=min(len(self.runs), 3),
-                                      frameon=False, fontsize=8)
+            lines = self.pg.draw_runs(axes, self.runs)
+            self.legend.value = layout.legend_html(
+                (line.get_label(), line.get_color()) for line in lines if line.axes is axes[0])
         else:
             axes[0].set_yscale("linear")
             axes[1].text(0.5, 0.5, plot_text("press Train", "点击“训练”"), ha="center",

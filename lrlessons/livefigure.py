@@ -17,6 +17,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
+from . import layout
 from .plotting import ensure_fonts
 
 DPI = 100
@@ -32,9 +33,8 @@ class LiveFigure:
         self.figure = Figure(figsize=figsize, dpi=DPI, layout="constrained")
         self.canvas = FigureCanvasAgg(self.figure)
         self.axes = self.figure.subplots(nrows, ncols, squeeze=False, **subplot_kw).ravel()
-        w, h = self.canvas.get_width_height()
-        self.image = widgets.Image(format="png", layout=widgets.Layout(
-            width=f"{w}px", max_width="100%", height="auto"))
+        self.width_px = self.canvas.get_width_height()[0]
+        self.image = widgets.Image(format="png", layout=layout.figure_layout(self.width_px))
         self._dynamic: list = []
         self._background = None
         self._drawn_key = None
@@ -82,3 +82,29 @@ class LiveFigure:
         buf = io.BytesIO()
         rgba.convert("RGB").save(buf, format="png", compress_level=1)
         return buf.getvalue()
+
+
+class LivePanels:
+    """Panels side by side, each its own ``LiveFigure`` (same methods): in a narrow column they
+    wrap one under another and stay readable, where one wide figure would shrink all its text."""
+
+    def __init__(self, n: int, panel_size=(3.8, 3.2), **subplot_kw):
+        self.parts = [LiveFigure(figsize=panel_size, **subplot_kw) for _ in range(n)]
+        self.axes = [p.axes[0] for p in self.parts]
+        self.image = layout.panels([p.image for p in self.parts], self.parts[0].width_px)
+
+    def dynamic(self, *artists):
+        for a in artists:
+            next(p for p in self.parts if p.figure is a.figure).dynamic(a)
+        return artists
+
+    def invalidate(self) -> None:
+        for p in self.parts:
+            p.invalidate()
+
+    def refresh(self) -> list[bytes]:
+        return [p.refresh() for p in self.parts]
+
+    @property
+    def full_redraws(self) -> int:
+        return sum(p.full_redraws for p in self.parts)

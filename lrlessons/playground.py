@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -193,7 +195,7 @@ def _momentum_of(group: dict) -> float:
 def train(schedule: str | None = None, epochs: int = EPOCHS, base_lr: float = BASE_LR,
           batch_size: int = BATCH_SIZE, step_per: str = "epoch", seed: int = 0,
           momentum: float = MOMENTUM, optimizer: str = "sgd", betas=(0.9, 0.999),
-          weight_decay: float = 0.0, accumulate: int = 1, **params) -> Run:
+          weight_decay: float = 0.0, accumulate: int = 1, **params) -> Run | Runs:
     """Train the MLP on the spiral with ``schedule`` (a catalogue name; None: constant lr).
 
     ``step_per="epoch"`` calls ``scheduler.step()`` once after each epoch, ``"iteration"`` after
@@ -203,9 +205,20 @@ def train(schedule: str | None = None, epochs: int = EPOCHS, base_lr: float = BA
     one of ``OPTIMIZERS`` (``momentum`` for SGD and RMSprop, ``betas`` for Adam and AdamW);
     ``accumulate=k`` adds up the gradients of k batches before each optimizer step.
 
+    ``seed`` seeds the initial weights and the batch order; a sequence of seeds (``range(5)``)
+    trains once per seed and returns ``Runs``, whose curves are the medians over the seeds: a
+    claim about training should hold over seeds, not for one lucky trajectory.
+
     The run uses one CPU thread (at this size more threads only add overhead, and a Binder seat
     has one CPU) and gives the caller's thread setting back when it ends.
     """
+    if isinstance(seed, Iterable):
+        seeds = [Param("seed", 0, "int", "", "", 0, None).check(s) for s in seed]
+        if not seeds:
+            raise fail("seed must be a number or a non-empty list of numbers",
+                       "seed 必须是一个数或一个非空的数列")
+        return Runs([train(schedule, epochs, base_lr, batch_size, step_per, s, momentum,
+                           optimizer, betas, weight_decay, accumulate, **params) for s in seeds])
     epochs, batch_size = _EPOCHS.check(epochs), _BATCH.check(batch_size)
     momentum, optimizer = _MOMENTUM.check(momentum), _OPTIMIZER.check(optimizer)
     betas = _BETAS.check(betas)
@@ -295,18 +308,122 @@ def _fit(model, optimizer, scheduler, data, epochs, batch_size, accumulate, step
 # --- the figure -------------------------------------------------------------------------------
 
 
+@dataclass
+class Runs:
+    """The same training run over several seeds: ``train(..., seed=range(5))`` returns one.
+
+    Its curves are the medians over the seeds (``loss``, ``accuracy``, ``val_loss``); ``low``
+    and ``high`` give the range, so a figure shows what holds over seeds rather than one
+    trajectory. A run that diverged counts with NaN from the epoch it stopped.
+    """
+
+    runs: list
+
+    def _stack(self, field_name: str) -> np.ndarray:
+        longest = max(len(getattr(r, field_name)) for r in self.runs)
+        out = np.full((len(self.runs), longest), np.nan)
+        for i, r in enumerate(self.runs):
+            values = getattr(r, field_name)
+            out[i, :len(values)] = values
+        return out
+
+    def _median(self, field_name: str) -> np.ndarray:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN epochs after divergence
+            return np.nanmedian(self._stack(field_name), axis=0)
+
+    @property
+    def loss(self) -> np.ndarray:
+        return self._median("loss")
+
+    @property
+    def val_loss(self) -> np.ndarray:
+        return self._median("val_loss")
+
+    @property
+    def accuracy(self) -> np.ndarray:
+        return self._median("accuracy")
+
+    def low(self, field_name: str) -> np.ndarray:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return np.nanmin(self._stack(field_name), axis=0)
+
+    def high(self, field_name: str) -> np.ndarray:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return np.nanmax(self._stack(field_name), axis=0)
+
+    @property
+    def finals(self) -> np.ndarray:
+        """Final validation accuracy of each seed (NaN for a run that diverged)."""
+        return np.array([np.nan if r.diverged else r.final_accuracy for r in self.runs])
+
+    @property
+    def final_accuracy(self) -> float:
+        """The median final accuracy over the seeds (a diverged seed counts as 0)."""
+        return float(np.median(np.nan_to_num(self.finals, nan=0.0)))
+
+    @property
+    def diverged(self) -> int:
+        return sum(r.diverged for r in self.runs)
+
+    @property
+    def lrs(self) -> np.ndarray:
+        return self.runs[0].lrs
+
+    @property
+    def batches_per_epoch(self) -> int:
+        return self.runs[0].batches_per_epoch
+
+    @property
+    def label(self) -> str:
+        return self.runs[0].label + plot_text(f" · {len(self.runs)} seeds",
+                                              f" · {len(self.runs)} 个种子")
+
+
+LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)))
+
+
 def draw_runs(axes, runs) -> list:
-    """Draw ``runs`` on three axes (loss, accuracy, lr used); returns the lines drawn."""
+    """Draw ``runs`` (``Run`` or ``Runs``) on three axes (loss, accuracy, lr used); a group over
+    seeds is its median with its range shaded. Returns the lines drawn."""
     ax_loss, ax_acc, ax_lr = axes
     lines = []
-    for run, color in zip(runs, colors(len(runs))):
+    styles = LINESTYLES if len(runs) > 4 else ("-",)  # colour-blind safe: shape as well as hue
+    for i, (run, color) in enumerate(zip(runs, colors(len(runs)))):
+        ls = styles[i % len(styles)]
         ep = np.arange(1, len(run.loss) + 1)
-        lines += ax_loss.plot(ep, run.loss, color=color, lw=1.6, label=run.label)
-        lines += ax_acc.plot(ep, 100 * run.accuracy, color=color, lw=1.6)
+        lines += ax_loss.plot(ep, run.loss, color=color, lw=1.6, ls=ls, label=run.label)
+        lines += ax_acc.plot(ep, 100 * run.accuracy, color=color, lw=1.6, ls=ls)
+        if isinstance(run, Runs):
+            for ax, key, scale in ((ax_loss, "loss", 1.0), (ax_acc, "accuracy", 100.0)):
+                ax.fill_between(ep, scale * run.low(key)[:len(ep)],
+                                scale * run.high(key)[:len(ep)], color=color, alpha=0.18, lw=0)
         x = np.arange(len(run.lrs) + 1) / run.batches_per_epoch
-        lines += ax_lr.plot(x, np.append(run.lrs, run.lrs[-1:]), color=color, lw=1.6,
+        lines += ax_lr.plot(x, np.append(run.lrs, run.lrs[-1:]), color=color, lw=1.6, ls=ls,
                             drawstyle="steps-post")
+    _zoom_accuracy(ax_acc, runs)
+    ax_lr.set_ylim(bottom=0)
     return lines
+
+
+def _zoom_accuracy(ax, runs) -> None:
+    """An accuracy axis that shows the differences that matter: from a little below the lowest
+    accuracy after the first fifth of training to a little above the highest."""
+    seen = []
+    for run in runs:
+        acc = 100 * np.asarray(run.accuracy, dtype=float)
+        later = acc[len(acc) // 5:]
+        if isinstance(run, Runs):
+            later = np.concatenate([later, 100 * run.low("accuracy")[len(acc) // 5:]])
+        seen.append(later[np.isfinite(later)])
+    values = np.concatenate(seen) if seen else np.zeros(0)
+    if values.size == 0:
+        ax.set_ylim(0, 100)
+        return
+    low = max(0.0, 5 * math.floor((values.min() - 2) / 5))
+    ax.set_ylim(low, min(100.0, 2 * math.ceil((values.max() + 1) / 2)))
 
 
 def _plain_log_label(v: float, _pos=None) -> str:
@@ -327,7 +444,6 @@ def setup_run_axes(axes) -> None:
     ax_loss.yaxis.set_minor_formatter(PLAIN_LOG)
     ax_loss.set_title(label("train_loss"))
     ax_acc.set_title(label("val_accuracy"))
-    ax_acc.set_ylim(0, 100)
     ax_lr.set_title(label("lr_used"))
     for ax in axes:
         ax.set_xlabel(label("epoch"))
@@ -355,10 +471,11 @@ def plot_spiral():
 
 
 def plot_run(runs, title: str | None = None):
-    """Static 3-panel figure (training loss, validation accuracy, lr used) of one or more runs."""
+    """Static 3-panel figure (training loss, validation accuracy, lr used) of one or more runs;
+    a ``Runs`` (one setting over several seeds) shows its median and its range."""
     import matplotlib.pyplot as plt
 
-    runs = [runs] if isinstance(runs, Run) else list(runs)
+    runs = [runs] if isinstance(runs, (Run, Runs)) else list(runs)
     fig, axes = subplots(1, 3, figsize=(12, 3.6), layout="constrained")
     setup_run_axes(axes)
     draw_runs(axes, runs)
@@ -378,5 +495,5 @@ def _short(v) -> str:
     return str(v)
 
 
-__all__ = ["Run", "make_model", "plot_run", "plot_spiral", "spiral",
+__all__ = ["Run", "Runs", "make_model", "plot_run", "plot_spiral", "spiral",
            "suggested_step_per", "train", "train_test_split"]

@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib import font_manager
 
 from .catalogue import curve, get
-from .i18n import language
+from .i18n import language, tr
 from .params import fail
 
 CJK_CANDIDATES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "Microsoft YaHei",
@@ -94,12 +94,26 @@ LABELS = {
     "lr_used": ("learning rate used", "实际使用的学习率"),
     "x": ("x", "x"),
     "k": ("step k", "第 k 步"),
+    "formula": ("formula (curve())", "公式（curve()）"),
+    "used": ("used (param_groups)", "实际使用（param_groups）"),
+    "intended": ("intended", "预期"),
 }
 
 
 def label(key: str) -> str:
     """An axis/legend/title word from ``LABELS`` in the learner's language."""
     return plot_text(*LABELS[key])
+
+
+def words(key, figure: bool = True) -> str:
+    """A label a lesson passes to a table or a legend, in the learner's language: a key of
+    ``LABELS`` (``"formula"``), an ``(English, Chinese)`` pair, or text shown as it is (code such
+    as ``"MultiStepLR([30, 80])"``). Lesson code stays the same in both languages."""
+    if isinstance(key, tuple) and len(key) == 2:
+        return plot_text(*key) if figure else tr(*key)
+    if isinstance(key, str) and key in LABELS:
+        return label(key) if figure else tr(*LABELS[key])
+    return str(key)
 
 
 def title_of(name: str) -> str:
@@ -238,8 +252,8 @@ def _finish(ax, own: bool, n: int):
 
 def plot_lrs(curves: dict, ax=None, log: bool = False, title: str | None = None,
              x: str = "step"):
-    """Static figure of learning-rate arrays given as ``{label: array}``: framework against
-    framework, or the lr a run used against its formula. A later curve that hides an earlier one
+    """Static figure of learning-rate arrays given as ``{label: array}`` (a label: see
+    ``words``): framework against framework, or the lr a run used against its formula. A later curve that hides an earlier one
     is drawn dashed on top, so agreement shows as one line. ``x`` names the x-axis: a key of
     ``LABELS`` such as "step", "iteration" or "epoch"."""
 
@@ -249,13 +263,13 @@ def plot_lrs(curves: dict, ax=None, log: bool = False, title: str | None = None,
     arrays = [np.asarray(v, dtype=float) for v in curves.values()]
     for i, (name, lr, color) in enumerate(zip(curves, arrays, colors(len(arrays)))):
         style = dict(lw=2.2) if i == 0 else dict(lw=1.6, ls=(0, (4, 3)))
-        ax.plot(*step_xy(lr), drawstyle="steps-post", color=color, label=name, **style)
+        ax.plot(*step_xy(lr), drawstyle="steps-post", color=color, label=words(name), **style)
     set_lr_axis(ax, arrays, log)
     ax.set_xlim(0, max(len(a) for a in arrays))
     ax.set_xlabel(label(x))
     ax.set_ylabel(label("lr"))
     if title:
-        ax.set_title(title)
+        ax.set_title(words(title))
     style_axes(ax)
     return _finish(ax, own, len(arrays))
 
@@ -269,4 +283,4 @@ def _short(v) -> str:
 
 
 __all__ = ["CJK_CANDIDATES", "LABELS", "PALETTE", "cjk_font", "label", "plot_curve", "plot_lrs",
-           "plot_text", "setup_fonts", "title_of"]
+           "plot_text", "setup_fonts", "title_of", "words"]

@@ -37,7 +37,17 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 ]
-VIEWPORT = {"width": 1400, "height": 1000}
+# A laptop with JupyterLab's file browser open: a notebook column of about 850 px.
+VIEWPORT = {"width": 1280, "height": 720}
+# Where the explorers must stay usable: (viewport, file browser open). "narrow" stands in for a
+# Colab cell or a half-screen window: no side panel, a notebook column of about 620 px.
+LAYOUTS = {
+    "1280x720": ({"width": 1280, "height": 720}, True),
+    "1366x768": ({"width": 1366, "height": 768}, True),
+    "1920x1080": ({"width": 1920, "height": 1080}, True),
+    "narrow": ({"width": 800, "height": 800}, False),
+}
+MIN_CONTROL_PX = 100  # the least visible width of a slider's track, a dropdown or a text box
 LANGS = ("en", "zh")
 LESSONS = ("index", "00_learning_rate", "01_step_decay", "02_cosine")
 
@@ -113,6 +123,17 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+# JupyterLab's default app_settings_dir relative to sys.prefix (jupyterlab.commands.get_app_dir).
+LAB_SETTINGS_DIR = Path("share", "jupyter", "lab", "settings")
+
+
+def install_lab_settings(prefix: Path) -> None:
+    """Install the learners' JupyterLab settings into ``prefix`` with the Makefile's own rule."""
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    subprocess.run(["make", "-s", "-C", str(REPO), f"VENV={prefix}", "lab-settings"], env=env,
+                   check=True, stdout=subprocess.DEVNULL)
+
+
 @dataclass
 class LabServer:
     """JupyterLab from this venv on 127.0.0.1, isolated from the user's Jupyter config."""
@@ -122,6 +143,9 @@ class LabServer:
     token: str = field(default_factory=lambda: secrets.token_hex(16))
     port: int = 0
     proc: subprocess.Popen | None = None
+    # Where the settings learners get (.jupyter/) are installed, laid out as `make lab-settings`
+    # lays them out in .venv; None: that Makefile rule installs them into workdir/prefix.
+    settings_prefix: Path | None = None
 
     @property
     def base(self) -> str:
@@ -138,13 +162,15 @@ class LabServer:
             "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
             "display_name": "Python 3 (lrlessons venv)", "language": "python",
             "metadata": {"debugger": True}})
+        if self.settings_prefix is None:
+            self.settings_prefix = w / "prefix"
+            install_lab_settings(self.settings_prefix)
+        # Test-only user settings, on top of the learners' (which switch news and updates off).
         settings = w / "user-settings" / "@jupyterlab"
         # Every cell in the DOM (no virtual scrolling), so counting outputs counts them all.
         _write_json(settings / "notebook-extension" / "tracker.jupyterlab-settings",
                     {"windowingMode": "none"})
-        # Nothing that reaches for the network: news, update check, extension manager.
-        _write_json(settings / "apputils-extension" / "notification.jupyterlab-settings",
-                    {"fetchNews": "false", "checkForUpdates": False})
+        # Nothing that reaches for the network: the extension manager.
         _write_json(settings / "extensionmanager-extension" / "plugin.jupyterlab-settings",
                     {"enabled": False})
         _write_json(settings / "docmanager-extension" / "plugin.jupyterlab-settings",
@@ -155,6 +181,8 @@ class LabServer:
         env.update({
             "JUPYTER_PATH": str(w / "jupyter-path"),
             "JUPYTER_CONFIG_DIR": str(w / "jupyter-config"),
+            # The learners' server config (kernel culling), as .venv/etc/jupyter is for make lab.
+            "JUPYTER_CONFIG_PATH": str(self.settings_prefix / "etc" / "jupyter"),
             "JUPYTER_DATA_DIR": str(w / "jupyter-data"),
             "JUPYTER_RUNTIME_DIR": str(w / "jupyter-runtime"),
             "JUPYTER_PLATFORM_DIRS": "1",
@@ -174,6 +202,7 @@ class LabServer:
             "--ServerApp.port_retries=0", f"--ServerApp.token={self.token}",
             f"--ServerApp.root_dir={self.root_dir}",
             f"--LabApp.user_settings_dir={self.workdir / 'user-settings'}",
+            f"--LabApp.app_settings_dir={self.settings_prefix / LAB_SETTINGS_DIR}",
             f"--LabApp.workspaces_dir={self.workdir / 'workspaces'}",
             "--LabApp.news_url=None",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
@@ -358,6 +387,98 @@ _JS_ARM = """(index) => {
   obs.observe(area, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
 }"""
 
+# Where every explorer control and picture really is, for the layout checks. A control's visible
+# width is its rect cut by the viewport and by every ancestor that clips (overflow not visible):
+# what the learner can see and grab. Controls of a hidden tab (display: none) are not rendered.
+_JS_LAYOUT = """(only) => {
+  const nb = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook');
+  const nr = nb.getBoundingClientRect();
+  const panel = [nr.left + nb.clientLeft, nr.left + nb.clientLeft + nb.clientWidth];
+  const visible = (el) => {
+    const r = el.getBoundingClientRect();
+    let left = Math.max(r.left, 0), right = Math.min(r.right, window.innerWidth);
+    for (let a = el.parentElement; a; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX === 'visible') continue;
+      const ar = a.getBoundingClientRect();
+      left = Math.max(left, ar.left + a.clientLeft);
+      right = Math.min(right, ar.left + a.clientLeft + a.clientWidth);
+    }
+    return Math.max(0, right - left);
+  };
+  const shown = (el) => el.getClientRects().length > 0;
+  const box = (el) => { const r = el.getBoundingClientRect();
+                        return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
+  const out = {panel, innerWidth: window.innerWidth, output: null, controls: [], whole: [],
+               labels: [], pictures: [], scrollers: [], overlaps: []};
+  document.querySelectorAll('.jp-Notebook .jp-Cell').forEach((cell, index) => {
+    if (only !== null && index !== only) return;
+    const area = cell.querySelector('.jp-Cell-outputArea');
+    if (!area || !area.querySelector('.jupyter-widgets')) return;
+    out.output = out.output || area.querySelector('.jp-OutputArea-output').clientWidth;
+    const picked = [];
+    const take = (kind, selector, owner) => area.querySelectorAll(selector).forEach((el) => {
+      if (!shown(el)) return;
+      const w = el.closest(owner);
+      const label = w && w.querySelector(':scope > .widget-label');
+      const rec = {cell: index, kind, label: label ? label.textContent : el.textContent.trim(),
+                   width: el.getBoundingClientRect().width, visible: visible(el), rect: box(el)};
+      picked.push(rec);
+    });
+    take('slider', '.widget-hslider .slider-container', '.widget-hslider');
+    take('dropdown', '.widget-dropdown > select', '.widget-dropdown');
+    take('text', '.widget-text input', '.widget-text');
+    picked.forEach((c) => out.controls.push(c));
+    // Buttons and checkboxes are small: all of each must show.
+    const small = [];
+    const takeSmall = (kind, selector) => area.querySelectorAll(selector).forEach((el) => {
+      if (shown(el)) small.push({cell: index, kind, label: (el.closest('label') || el).textContent.trim(),
+                                 width: el.getBoundingClientRect().width, visible: visible(el), rect: box(el)});
+    });
+    takeSmall('button', 'button.jupyter-button');
+    takeSmall('checkbox', 'input[type=checkbox]');
+    small.forEach((c) => out.whole.push(c));
+    area.querySelectorAll('.widget-label, .widget-label-basic span').forEach((lab) => {
+      if (!shown(lab) || !lab.textContent.trim()) return;
+      const w = lab.getBoundingClientRect().width;
+      if (lab.scrollWidth > lab.clientWidth + 1 || visible(lab) < w - 1)
+        out.labels.push({cell: index, text: lab.textContent, needs: lab.scrollWidth,
+                         has: lab.clientWidth, visible: visible(lab)});
+    });
+    const pictures = Array.from(area.querySelectorAll('.jupyter-widgets img')).filter(shown);
+    pictures.forEach((img) => {
+      const r = img.getBoundingClientRect();
+      out.pictures.push({cell: index, width: r.width, height: r.height, natural: img.naturalWidth,
+                         visible: visible(img), rect: box(img)});
+    });
+    area.querySelectorAll('.jupyter-widgets').forEach((el) => {
+      if (shown(el) && getComputedStyle(el).overflowX !== 'visible'
+          && el.scrollWidth > el.clientWidth + 1)
+        out.scrollers.push({cell: index, className: el.className, needs: el.scrollWidth,
+                            has: el.clientWidth});
+    });
+    const cross = (a, b) => a.left < b.right - 1 && b.left < a.right - 1
+                         && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+    for (const c of [...picked, ...small])
+      for (const p of pictures)
+        if (cross(c.rect, box(p))) out.overlaps.push({cell: index, control: c.label});
+  });
+  return out;
+}"""
+
+# Resizing re-lays the shell out over a few frames: wait until the notebook stops moving.
+_JS_SETTLED = """() => new Promise((resolve) => {
+  const nb = () => document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook');
+  let last = '', same = 0;
+  const tick = () => {
+    const r = nb().getBoundingClientRect();
+    const now = [r.left, r.width, window.innerWidth].join();
+    same = now === last ? same + 1 : 0;
+    last = now;
+    if (same >= 3) resolve(); else requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})"""
+
 # Which fonts chromium really drew a node's text with (CSS.getPlatformFontsForNode needs a node id).
 _CJK_FONT = re.compile(r"Noto (Sans|Serif) CJK", re.I)
 
@@ -383,6 +504,18 @@ class Lesson:
                                     timeout=timeout_ms)
         self.page.evaluate(_JS_PANEL)
         self.page.wait_for_function(_JS_KERNEL_IDLE, arg=self.notebook, timeout=timeout_ms)
+        self.show(VIEWPORT, file_browser=True)
+
+    def show(self, viewport: dict, file_browser: bool) -> None:
+        """Resize the window and open the file browser on the left (set here, never left to
+        JupyterLab's default) or close every side panel; returns once the layout settled."""
+        self.page.set_viewport_size(viewport)
+        if file_browser:
+            self.command("filebrowser:activate")
+        else:
+            self.page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
+        self.page.evaluate("() => window.jupyterapp.shell.collapseRight()")
+        self.page.evaluate(_JS_SETTLED)
 
     def command(self, name: str) -> None:
         self.page.evaluate("(c) => window.jupyterapp.commands.execute(c)", name)
@@ -427,6 +560,39 @@ class Lesson:
             self.page.screenshot(path=str(path))
         finally:
             self.page.set_viewport_size(VIEWPORT)
+
+    def layout(self) -> dict:
+        """Every rendered control, label and widget picture of the explorers (see _JS_LAYOUT),
+        the controls of every tab included: each tab is shown in turn, then the first again."""
+        report = self.page.evaluate(_JS_LAYOUT, None)
+        cells = self.page.locator(".jp-Notebook .jp-Cell")
+        tabbed = {i for i in {c["cell"] for c in report["controls"]}
+                  if cells.nth(i).locator(".jp-Cell-outputArea .lm-TabBar-tab").count() > 1}
+        for i in sorted(tabbed):
+            tabs = cells.nth(i).locator(".jp-Cell-outputArea .lm-TabBar-tab")
+            for k in [*range(1, tabs.count()), 0]:
+                tabs.nth(k).click()
+                self.page.evaluate(_JS_SETTLED)
+                if k:
+                    more = self.page.evaluate(_JS_LAYOUT, i)
+                    for key in ("controls", "whole", "labels", "scrollers", "overlaps"):
+                        report[key] += [r for r in more[key] if r not in report[key]]
+        return report
+
+    def screenshot_widgets(self, prefix: Path) -> list[Path]:
+        """The window scrolled to each cell that shows widgets, and that cell's output alone."""
+        paths = []
+        cells = self.page.locator(".jp-Notebook .jp-Cell")
+        for i in sorted({p["cell"] for p in self.page.evaluate(_JS_LAYOUT, None)["pictures"]}):
+            area = cells.nth(i).locator(".jp-Cell-outputArea")
+            area.evaluate("(e) => e.scrollIntoView({block: 'start'})")
+            self.page.evaluate(_JS_SETTLED)
+            for path, target in ((Path(f"{prefix}_cell{i}.png"), area),
+                                 (Path(f"{prefix}_cell{i}_window.png"), self.page)):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                target.screenshot(path=str(path))
+                paths.append(path)
+        return paths
 
     def explorer_cell(self) -> int | None:
         """Index of the first cell whose output holds a slider and a picture."""

@@ -6,6 +6,12 @@ follows its slider (the key-press-to-new-picture latency is printed, not asserte
 live in benchmarks/bench_browser.py), and Chinese lessons show Chinese text in a CJK font with no
 matplotlib missing-glyph warning.
 
+The explorers fit the notebook column at every size in browser_support.LAYOUTS (laptops with the
+file browser open, a full-HD screen, a narrow column): every slider, dropdown and text box shows
+at least MIN_CONTROL_PX of itself, clipping by any ancestor counted; every button and checkbox
+shows whole; no label is cut; no widget picture is clipped, leaves the notebook panel or lies
+under a control; no widget box scrolls sideways. The page runs at the 1280x720 laptop size.
+
 Skips when /usr/bin/chromium or playwright is missing, unless REQUIRE_BROWSER=1 (CI), which turns
 the skip into a failure. LRLESSONS_NOTEBOOKS=/path/to/tree runs against another notebooks tree
 (en/ and zh/ inside). Screenshots land in tests/screenshots/ (gitignored).
@@ -27,6 +33,7 @@ ROOT = bs.notebooks_root()
 NOTEBOOKS = bs.lesson_notebooks(ROOT)
 SLIDER_MOVES = 10
 _latencies: dict[str, list[bs.Move]] = {}
+_narrowest: dict[str, dict[str, float]] = {}  # notebook -> size -> least visible control width
 _timings: dict[str, float] = {}
 
 
@@ -81,6 +88,11 @@ def _write_report(tr, total: float) -> None:
     if every:
         tr.write_line(f"  all: {bs.summarize([m.src_ms for m in every])} / "
                       f"frame {bs.summarize([m.frame_ms for m in every])}")
+    if _narrowest:
+        tr.write_line("browser: least visible width of a slider/dropdown/text box, px "
+                      f"({', '.join(bs.LAYOUTS)}):")
+        for name, sizes in _narrowest.items():
+            tr.write_line(f"  {name}: " + ", ".join(f"{v:.0f}" for v in sizes.values()))
     tr.write_line("browser: seconds per notebook (open + Run All + checks): " + ", ".join(
         f"{k} {v:.1f}" for k, v in _timings.items()) + f"; server lifetime {total:.1f}")
 
@@ -167,6 +179,9 @@ def test_lesson_runs_in_lab(page, lab, lang, name):
         fonts = lesson.cjk_fonts()
         assert bs.has_cjk_font(fonts), f"Chinese markdown not drawn with a CJK font: {fonts}"
 
+    if explorers:
+        _check_layouts(lesson, notebook, shots / f"{lang}_{name}")
+
     index = lesson.explorer_cell()
     if explorers and index is not None:
         moves = lesson.slider_latencies(index, SLIDER_MOVES, (
@@ -176,3 +191,35 @@ def test_lesson_runs_in_lab(page, lab, lang, name):
         print(f"{notebook}: slider -> redraw {bs.summarize([m.src_ms for m in moves])}")
     assert not lesson.js_errors, f"uncaught JavaScript errors: {lesson.js_errors}"
     _timings[notebook] = time.perf_counter() - started
+
+
+def _check_layouts(lesson: bs.Lesson, notebook: str, prefix) -> None:
+    """The explorers at every size of bs.LAYOUTS: see the module docstring. Screenshots of each
+    widget cell (alone and in its window) land next to the others."""
+    problems = []
+    for size, (viewport, file_browser) in bs.LAYOUTS.items():
+        lesson.show(viewport, file_browser)
+        got = lesson.layout()
+        assert got["controls"], f"{notebook} at {size}: no explorer control found"
+        _narrowest.setdefault(notebook, {})[size] = min(c["visible"] for c in got["controls"])
+        left, right = got["panel"]
+        found = (
+            [f"{c['kind']} {c['label']!r} shows {c['visible']:.0f} of {c['width']:.0f} px"
+             for c in got["controls"] if c["visible"] < bs.MIN_CONTROL_PX]
+            + [f"{c['kind']} {c['label']!r} shows {c['visible']:.0f} of {c['width']:.0f} px"
+               for c in got["whole"] if c["visible"] < c["width"] - 1]
+            + [f"label {c['text']!r} cut: needs {c['needs']} px, has {c['has']}, "
+               f"shows {c['visible']:.0f}" for c in got["labels"]]
+            + [f"picture in cell {p['cell']} clipped: {p['visible']:.0f} of {p['width']:.0f} px"
+               for p in got["pictures"] if p["visible"] < p["width"] - 1]
+            + [f"picture in cell {p['cell']} leaves the notebook panel ({left:.0f}-{right:.0f}):"
+               f" {p['rect']['left']:.0f}-{p['rect']['right']:.0f}" for p in got["pictures"]
+               if p["rect"]["left"] < left - 1 or p["rect"]["right"] > right + 1]
+            + [f"a widget box scrolls sideways: needs {b['needs']} px, has {b['has']} "
+               f"({b['className']})" for b in got["scrollers"]]
+            + [f"{o['control']!r} lies over a picture in cell {o['cell']}"
+               for o in got["overlaps"]])
+        problems += [f"{size} (output column {got['output']} px): {p}" for p in found]
+        lesson.screenshot_widgets(f"{prefix}_{size}")
+    lesson.show(bs.VIEWPORT, file_browser=True)
+    assert not problems, f"{notebook}: explorers do not fit:\n" + "\n".join(problems)

@@ -92,13 +92,58 @@ def test_descent():
     assert not wrong and "curvature * x" in wrong.message
 
 
-def test_critical_lr():
-    assert check.critical_lr(lambda a: 2 / a)
-    one_step = check.critical_lr(lambda a: 1 / a)
-    assert not one_step and "one step" in one_step.message
+def _loop(order: str, per: str):
+    """A training loop as a learner writes it: the scheduler before or after the optimizer, and
+    stepped per batch or per epoch."""
+    def fn(optimizer, scheduler, epochs, batches):
+        used = []
+        for _ in range(epochs):
+            for _ in range(batches):
+                if order == "before" and per == "batch":
+                    scheduler.step()
+                used.append(optimizer.param_groups[0]["lr"])
+                optimizer.step()
+                if order == "after" and per == "batch":
+                    scheduler.step()
+            if per == "epoch":
+                scheduler.step()
+        return used
+    return fn
 
 
-def test_keras_boundaries_are_checked_by_keras():
-    assert check.keras_boundaries(lambda m: [b - 1 for b in m])
-    copied = check.keras_boundaries(lambda m: m)
-    assert not copied and "step 30" in copied.message and "step <= b" in copied.message
+def test_loop_is_run_on_real_torch_objects():
+    assert check.loop(_loop("after", "epoch"))
+    per_batch = check.loop(_loop("after", "batch"))
+    assert not per_batch and "once per epoch" in repr(per_batch)
+    early = check.loop(_loop("before", "batch"))
+    assert not early and "inside an epoch" in repr(early)
+    assert "Not written yet" in repr(check.loop(lambda *a: (_ for _ in ()).throw(
+        NotImplementedError)))
+
+
+def test_first_drop_is_computed_by_keras(keras):
+    schedule = keras.optimizers.schedules.PiecewiseConstantDecay([360], [0.1, 0.01])
+    assert check.first_drop((30, 1), schedule, 12)
+    naive = check.first_drop((30, 0), schedule, 12)
+    assert not naive and "AT a boundary" in repr(naive)
+    staircase = keras.optimizers.schedules.ExponentialDecay(0.1, 360, 0.1, staircase=True)
+    assert check.first_drop((30, 0), staircase, 12)  # the staircase drops AT its step
+    assert "Not written yet" in repr(check.first_drop(..., schedule, 12))
+    assert "two whole numbers" in repr(check.first_drop("30", schedule, 12))
+
+
+def test_keras_callback_is_run_by_keras(keras):
+    factors = dict(lr_lambda=lambda epoch: 1.0 if epoch < 10 else 0.1)
+    assert check.keras_callback(lambda epoch, lr: 0.1 if epoch < 10 else 0.01, "LambdaLR", 14,
+                                **factors)
+    compounding = check.keras_callback(lambda epoch, lr: lr if epoch < 10 else lr * 0.1,
+                                       "LambdaLR", 14, **factors)
+    assert not compounding and "already the reduced one" in repr(compounding)
+
+
+def test_restarts_are_counted_on_the_curve():
+    assert check.restarts(10, 70, 2, 3)
+    assert not check.restarts(35, 70, 2, 3)
+    assert not check.restarts(7, 70, 2, 3)  # 7 + 14 + 28 = 49: the fourth cycle runs past 70
+    assert "whole number" in repr(check.restarts(23.3, 70, 2, 3))
+    assert "Not written yet" in repr(check.restarts(..., 70, 2, 3))

@@ -133,12 +133,33 @@ def test_training_explorer_trains_and_keeps_history():
     assert run is not None and len(ex.runs) == 1
     np.testing.assert_allclose(run.lrs, run.scheduled(), rtol=1e-12)
     assert run.params["step_size"] == 4
-    ex.choice.value = None
+    ex.choice.value = ""  # the constant lr
     ex.train()
     assert len(ex.runs) == 2 and ex.runs[1].schedule is None
     assert len(ex.figure.axes[2].lines) == 2  # both runs' lr in the third panel
     ex.clear()
     assert ex.runs == [] and not ex.figure.axes[2].lines
+
+
+def test_training_legend_names_each_run_in_its_colour():
+    """The legend is text under the panels (it wraps in a narrow column): one entry per run, in
+    the colour of that run's loss curve."""
+    from html import escape
+
+    from matplotlib.colors import to_hex
+
+    ex = train_explorer(schedules=[None, "StepLR"], schedule="StepLR", epochs=5)
+    ex.train()
+    ex.choice.value = ""  # the constant lr
+    ex.train()
+    entries = ex.legend.value.split("display:inline-block")[1:]
+    assert len(entries) == len(ex.runs) == 2
+    for entry, run, line in zip(entries, ex.runs, ex.figure.axes[0].lines):
+        assert escape(run.label) in entry and to_hex(line.get_color()) in entry
+    assert to_hex(ex.figure.axes[0].lines[0].get_color()) != \
+        to_hex(ex.figure.axes[0].lines[1].get_color())
+    ex.clear()
+    assert ex.legend.value == ""
 
 
 def test_training_explorer_fills_the_run_length():
@@ -173,3 +194,8 @@ def test_explorer_text_fallback_for_static_viewers():
     bundle = explore("StepLR")._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert "Live explorer" in bundle["text/plain"]
+
+
+def test_constant_lr_alone_shows_as_selected():
+    ex = train_explorer(schedules=[None])
+    assert ex.choice.label == "constant lr" and ex.schedule is None
