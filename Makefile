@@ -8,8 +8,17 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 PIP   := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 # Exact pin, always: an unpinned torch resolves to the multi-GB CUDA build on PyPI.
 TORCH := torch==2.13.0
+# Exact versions of everything the tests run with (`make pins` writes it from the venv). Needs
+# Python >= 3.11; `CONSTRAINTS=` (empty) installs the newest releases instead.
+CONSTRAINTS ?= constraints.txt
+PIN := $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
+# The JupyterLab settings learners get (.jupyter/), where JupyterLab and the server read them by
+# default; postBuild installs the same files on Binder.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d/lrlessons.json5
+SERVER_CONFIG := $(VENV)/etc/jupyter/jupyter_server_config.py
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export KERAS_BACKEND := torch
@@ -22,29 +31,45 @@ NBVAL_ARGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sani
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True)
 LAB_ARGS ?=
 
-.PHONY: help venv sysdeps lab test bench lint notebooks student clean
+.PHONY: help venv sysdeps lab lab-settings test bench lint notebooks student pins clean
 
 help:
-	@echo "make venv     create .venv and install lrlessons[keras,dev] (torch==2.13.0 CPU first)"
+	@echo "make venv     create .venv and install lrlessons[keras,dev] (torch==2.13.0 CPU first),"
+	@echo "              at the versions of constraints.txt"
 	@echo "make sysdeps  apt-install fonts-noto-cjk and chromium if missing (.ci/sysdeps.sh)"
 	@echo "make lab      JupyterLab on 127.0.0.1 at the course index (COURSE=zh|en, LAB_ARGS=...)"
-	@echo "make test     pytest tests/, then nbval over notebooks/**/*.ipynb"
+	@echo "make test     install the test-only extra (paddle), pytest tests/, then nbval"
+	@echo "              over notebooks/**/*.ipynb"
 	@echo "make bench    run every benchmarks/*.py"
 	@echo "make lint     ruff check lrlessons tests benchmarks"
 	@echo "make notebooks  re-run every lesson in place and save its outputs (after editing one)"
 	@echo "make student  write student versions (answers removed) to student/en and student/zh"
+	@echo "make pins     rewrite constraints.txt and environment.yml's pins from the venv"
 	@echo "make clean    remove .venv, caches and build artifacts"
 
 venv: $(STAMP)
 
-# Reinstalls only when pyproject.toml changes. torch goes in first, pinned, so the editable
-# install finds it satisfied and never resolves torch from the registry.
-$(STAMP): pyproject.toml
+# Reinstalls only when pyproject.toml or the pins change. torch goes in first, pinned, so the
+# editable install finds it satisfied and never resolves torch from the registry.
+$(STAMP): pyproject.toml $(CONSTRAINTS)
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install --progress-bar off $(TORCH)
-	$(PIP) install --progress-bar off -e ".[keras,dev]"
+	$(PIP) install --progress-bar off $(PIN) $(TORCH)
+	$(PIP) install --progress-bar off $(PIN) -e ".[keras,dev]"
 	touch $@
+
+# The test-only extra (paddlepaddle, about 195 MB): `make test` needs it, `make lab` does not.
+$(TEST_STAMP): $(STAMP)
+	$(PIP) install --progress-bar off $(PIN) -e ".[keras,dev,paddle]"
+	touch $@
+
+# No Jupyter news prompt, a kernel shut down when its tab closes, idle kernels culled: see the
+# comments in .jupyter/. Copies, so `make clean` (or deleting .venv) removes them.
+lab-settings: $(LAB_OVERRIDES) $(SERVER_CONFIG)
+$(LAB_OVERRIDES): .jupyter/overrides.json5
+	mkdir -p $(@D) && cp $< $@
+$(SERVER_CONFIG): .jupyter/jupyter_server_config.py
+	mkdir -p $(@D) && cp $< $@
 
 sysdeps:
 	bash .ci/sysdeps.sh
@@ -52,7 +77,7 @@ sysdeps:
 # Opens the course index in the learner's language: Chinese when the locale is zh_*, else
 # English; `make lab COURSE=zh` chooses. Fonts first, so Chinese plot labels are not boxes.
 COURSE ?= $(if $(filter zh%,$(LANG)),zh,en)
-lab: $(STAMP)
+lab: $(STAMP) lab-settings
 	bash .ci/sysdeps.sh fonts-noto-cjk
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks --ServerApp.ip=127.0.0.1 \
 	    --LabApp.default_url=/lab/tree/$(COURSE)/index.ipynb $(ALLOW_ROOT) $(LAB_ARGS)
@@ -63,7 +88,7 @@ test: export PYTHONHASHSEED := 0
 test: export OMP_NUM_THREADS := 1
 # Both suites always run; the target fails if either did. nbval runs without MPLBACKEND so the
 # kernel keeps its inline backend: under Agg figures vanish from the outputs nbval compares.
-test: $(STAMP) sysdeps
+test: $(TEST_STAMP) sysdeps
 	rc=0; \
 	$(PY) -m pytest tests || rc=$$?; \
 	$(if $(NOTEBOOKS),env -u MPLBACKEND $(PY) -m pytest $(NBVAL_ARGS) notebooks || rc=$$?; , \
@@ -83,6 +108,12 @@ notebooks: $(STAMP)
 
 student: $(STAMP)
 	$(PY) -m lrlessons.authoring student --root notebooks --out student
+
+# Rewrites constraints.txt and environment.yml's pins from the venv as it is: after
+# `make clean && make pins CONSTRAINTS=` (newest releases) or an edited constraints.txt line.
+# Then `make test` and commit both files.
+pins: $(TEST_STAMP)
+	$(PY) -m tests.pins
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis \

@@ -1,55 +1,132 @@
-"""Binder (repo2docker) files agree with pyproject: every runtime dependency, the exact Python
-pin, the CJK font, and a postBuild that installs the repository itself without touching torch."""
+"""The install files agree: pyproject (ranges), constraints.txt (the exact versions the tests run
+with), environment.yml (Binder: the same versions, CPU torch, no paddle), the Makefile (installs
+with the constraints; paddle for `make test` only), apt.txt and postBuild."""
 
 from __future__ import annotations
 
 import os
 import re
+import subprocess
 from pathlib import Path
 
-import tomllib
+import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from tests import pins
 
 REPO = Path(__file__).resolve().parent.parent
-# pip name -> conda-forge name where they differ
-CONDA_NAME = {"torch": "pytorch-cpu"}
+TORCH = "torch==2.13.0"
+CPU_INDEX = "--extra-index-url https://download.pytorch.org/whl/cpu"
 
 
-def _name(requirement: str) -> str:
-    return re.split(r"[\s<>=!~\[;]", requirement.strip(), maxsplit=1)[0].lower()
+def environment() -> dict:
+    return yaml.safe_load((REPO / "environment.yml").read_text())
 
 
-def pyproject():
-    return tomllib.loads((REPO / "pyproject.toml").read_text())
+def conda_deps() -> list[str]:
+    return [d for d in environment()["dependencies"] if isinstance(d, str)]
 
 
-def environment() -> list[str]:
-    lines = (REPO / "environment.yml").read_text().splitlines()
-    start = lines.index("dependencies:")
-    return [ln.strip()[2:].strip() for ln in lines[start + 1:] if ln.strip().startswith("- ")]
+def pip_lines() -> list[str]:
+    (section,) = [d["pip"] for d in environment()["dependencies"] if isinstance(d, dict)]
+    return section
 
 
-def test_every_runtime_dependency_is_in_environment_yml():
-    conda = {_name(d) for d in environment()}
-    project = pyproject()["project"]
-    wanted = [*project["dependencies"], *project["optional-dependencies"]["keras"]]
-    for req in wanted:
-        name = _name(req)
-        assert CONDA_NAME.get(name, name) in conda, name
+def binder_pins() -> dict[str, str]:
+    return pins.read_pins(pip_lines())
 
 
-def test_python_is_pinned_exactly():
-    pins = [d for d in environment() if _name(d) == "python"]
-    # "python=3.11": a range such as ">=3.10" is not understood by repo2docker and becomes 3.10
-    assert pins == ["python=3.11"], pins
-    assert "conda-forge" in (REPO / "environment.yml").read_text()
+def constraints() -> dict[str, str]:
+    return pins.read_pins(pins.CONSTRAINTS.read_text().splitlines())
+
+
+def make_dry_run(target: str) -> str:
+    """The commands `make` would run for ``target`` from scratch (-B), without running them."""
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    return subprocess.run(["make", "-n", "-B", "-C", str(REPO), target], env=env, check=True,
+                          capture_output=True, text=True).stdout
+
+
+def test_constraints_pin_exactly_what_the_tests_run_with():
+    """Every package lrlessons[keras,dev,paddle] pulls in here is pinned at its installed version,
+    and nothing else is (`make pins` rewrites the file; `make test` installs with it)."""
+    installed = {name: pins.public(version)
+                 for name, (_, version) in pins.closure(pins.TEST_EXTRAS).items()}
+    assert "paddlepaddle" in installed, "paddle is not installed here: run `make test` (not pytest)"
+    pinned = constraints()
+    assert pinned == installed, (
+        f"pinned, not installed: {sorted(pinned.keys() - installed.keys())}; installed, not pinned:"
+        f" {sorted(installed.keys() - pinned.keys())}; other versions: "
+        f"{sorted(n for n in pinned.keys() & installed.keys() if pinned[n] != installed[n])}"
+        " (`make test` installs the pins; `make pins` rewrites them from the venv)")
+    assert pinned["torch"] == "2.13.0" and pinned["paddlepaddle"] == "3.3.1"
+
+
+def test_every_pin_satisfies_pyproject():
+    pinned = constraints()
+    for req in pins.project_requirements(pins.TEST_EXTRAS):
+        assert req.specifier.contains(pinned[canonicalize_name(req.name)]), req
+
+
+def test_binder_pins_what_learners_install_at_the_constraints_version():
+    """environment.yml pins lrlessons[keras] and everything it pulls in, each at its version in
+    constraints.txt: every runtime dependency, direct or not, and nothing the learners lack."""
+    learners = set(pins.closure(pins.LEARNER_EXTRAS))
+    binder = binder_pins()
+    assert set(binder) == learners, (sorted(set(binder) - learners), sorted(learners - set(binder)))
+    pinned = constraints()
+    assert {n: v for n, v in binder.items() if pinned.get(n) != v} == {}
+    runtime = pins.project_requirements(pins.LEARNER_EXTRAS)
+    assert {"numpy", "torch", "matplotlib", "ipywidgets", "jupyterlab", "keras"} <= {
+        canonicalize_name(r.name) for r in runtime}
+    for req in runtime:
+        assert canonicalize_name(req.name) in binder, req.name
+
+
+def test_every_binder_line_is_an_exact_pin():
+    for line in pip_lines():
+        if line.startswith("--"):
+            assert line == CPU_INDEX, line  # the only option: no other index, no -e, no -r
+        else:
+            req = Requirement(line)
+            assert len(req.specifier) == 1 and next(iter(req.specifier)).operator == "==", line
+
+
+def test_conda_provides_python_and_pip_only():
+    # "python=3.11": a range such as ">=3.10" is not understood by repo2docker and becomes 3.10.
+    # The pins (numpy 2.4, ipykernel 7, ...) need Python >= 3.11.
+    assert conda_deps() == ["python=3.11", "pip"]
+    assert environment()["channels"] == ["conda-forge"]
 
 
 def test_no_cuda_torch_anywhere():
-    deps = environment()
-    assert "pytorch-cpu" in deps
-    assert not any(_name(d) in ("pytorch", "torch") for d in deps)
-    torch_reqs = [d for d in pyproject()["project"]["dependencies"] if _name(d) == "torch"]
-    assert torch_reqs == ["torch==2.13.0"]
+    """torch is pinned exactly everywhere, and Binder takes it from the CPU index."""
+    lines = pip_lines()
+    assert lines.index(CPU_INDEX) < lines.index(TORCH)
+    assert [ln for ln in lines if re.match(r"(py)?torch\b", ln)] == [TORCH]
+    assert not any(re.match(r"(py)?torch", d) for d in conda_deps())
+    torch_reqs = [str(r) for r in pins.project_requirements(pins.TEST_EXTRAS)
+                  if canonicalize_name(r.name) == "torch"]
+    assert torch_reqs == [TORCH]
+    assert constraints()["torch"] == "2.13.0"
+    assert re.search(r"^TORCH := torch==2\.13\.0$", (REPO / "Makefile").read_text(), re.M)
+
+
+def test_makefile_installs_with_the_constraints_and_paddle_for_tests_only():
+    lab, test = make_dry_run("lab"), make_dry_run("test")
+    for commands in (lab, test):
+        installs = [ln for ln in commands.splitlines() if re.search(r"pip install(?! -q --upgrade pip)", ln)]
+        assert installs and all("-c constraints.txt" in ln for ln in installs), installs
+        assert installs[0].endswith(TORCH)  # torch first, pinned
+    assert "paddle" not in lab
+    assert '-e ".[keras,dev,paddle]"' in test
+
+
+def test_no_paddle_on_binder():
+    assert "paddlepaddle" not in binder_pins()
+    assert "paddlepaddle" not in pins.closure(pins.LEARNER_EXTRAS)
+    assert "paddle" not in (REPO / "postBuild").read_text()
 
 
 def test_apt_txt_has_the_cjk_font():
@@ -61,6 +138,8 @@ def test_postbuild_installs_the_repo_without_resolving_torch():
     post = REPO / "postBuild"
     assert os.access(post, os.X_OK), "postBuild must be executable"
     text = post.read_text()
+    installs = re.findall(r"^\s*pip install .*$", text, re.M)
+    assert installs and all("--no-deps" in ln for ln in installs), installs
     assert re.search(r"pip install .*--no-deps .*-e \.|pip install .*-e \. .*--no-deps", text)
     assert "fontmanager" in text.lower()  # matplotlib's font cache, built with the CJK font
     assert not (REPO / "binder").exists()  # it would hide the root files from repo2docker
