@@ -25,6 +25,7 @@ os.environ.setdefault("KERAS_BACKEND", "torch")
 _LAZY = {
     "torch_scheduler": "torch_bridge",
     "torch_curve": "torch_bridge",
+    "torch_momenta": "torch_bridge",
     "make_optimizer": "torch_bridge",
     "wrong_order_curve": "torch_bridge",
     "keras_curve": "keras_bridge",
@@ -35,6 +36,7 @@ _LAZY = {
     "show_table": "docs",
     "plot_curve": "plotting",
     "plot_lrs": "plotting",
+    "plot_lr_momentum": "plotting",
     "explore": "explorers",
     "compare": "explorers",
     "train_explorer": "explorers",
@@ -47,6 +49,14 @@ _LAZY = {
     "explore_descent": "descent_views",
     "plot_noisy_descent": "descent_views",
     "paddle_curve": "paddle_bridge",
+    "range_test": "lr_range",
+    "plot_range_test": "lr_range_views",
+    "explore_range_test": "lr_range_views",
+    "metric_shape": "plateau",
+    "plot_plateau": "plateau_views",
+    "explore_plateau": "plateau_views",
+    "show_drops": "plateau_views",
+    "step_torch": "torch_bridge",
 }
 _SUBMODULES = ("check",)
 

@@ -22,7 +22,7 @@ from torch import nn
 
 from .catalogue import check_base_lr, get
 from .params import Param, fail
-from .plotting import colors, label, plot_text, style_axes, subplots
+from .plotting import colors, label, plot_text, set_lr_axis, style_axes, subplots
 from .torch_bridge import torch_scheduler
 
 POINTS = 1500
@@ -96,7 +96,9 @@ class Run:
     held-out points after each epoch, ``lrs`` holds the lr of every optimizer step (length
     ``epochs * batches_per_epoch`` unless the run diverged and stopped early) and ``momenta`` the
     momentum (SGD, RMSprop) or beta1 (Adam, AdamW) beside it, NaN for Adagrad; both read from
-    ``optimizer.param_groups`` just before each ``optimizer.step()``.
+    ``optimizer.param_groups`` just before each ``optimizer.step()``. ``step_losses`` is the
+    training loss of each optimizer step's batch, measured before that step; ``stopped`` says the
+    run ended early because a step's loss passed ``stop_factor`` (the LR range test's stop).
     """
 
     schedule: str | None
@@ -113,6 +115,8 @@ class Run:
     momenta: np.ndarray = field(default_factory=lambda: np.zeros(0))
     optimizer: str = "sgd"
     diverged: bool = False
+    step_losses: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    stopped: bool = False
     seconds: float = field(default=0.0, compare=False)
 
     def scheduled(self) -> np.ndarray:
@@ -144,7 +148,7 @@ class Run:
 
     @property
     def label(self) -> str:
-        name = self.schedule or plot_text("constant", "恒定")
+        name = self.schedule or plot_text("constant", "恒定学习率")
         shown = {k: v for k, v in self.params.items() if not callable(v)}
         inner = ", ".join(f"{k}={_short(v)}" for k, v in shown.items())
         lr = f"max_lr={_short(self.params['max_lr'])}" if "max_lr" in self.params and \
@@ -169,6 +173,9 @@ _ACCUMULATE = Param("accumulate", 1, "int", "micro-batches per optimizer step",
 _OPTIMIZER = Param("optimizer", "sgd", "choice", "optimizer", "优化器", choices=tuple(OPTIMIZERS))
 _STEP_PER = Param("step_per", "epoch", "choice", "when scheduler.step() is called",
                   "何时调用 scheduler.step()", choices=STEP_PER)
+_STOP = Param("stop_factor", None, "float", "stop once a step's loss exceeds this many times the "
+              "lowest so far", "某一步的损失超过迄今最低损失的这么多倍时停止", 1.0, None,
+              low_open=True, optional=True)
 
 
 def build_optimizer(name: str, parameters, lr: float, momentum: float = MOMENTUM,
@@ -195,7 +202,8 @@ def _momentum_of(group: dict) -> float:
 def train(schedule: str | None = None, epochs: int = EPOCHS, base_lr: float = BASE_LR,
           batch_size: int = BATCH_SIZE, step_per: str = "epoch", seed: int = 0,
           momentum: float = MOMENTUM, optimizer: str = "sgd", betas=(0.9, 0.999),
-          weight_decay: float = 0.0, accumulate: int = 1, **params) -> Run | Runs:
+          weight_decay: float = 0.0, accumulate: int = 1, stop_factor: float | None = None,
+          **params) -> Run | Runs:
     """Train the MLP on the spiral with ``schedule`` (a catalogue name; None: constant lr).
 
     ``step_per="epoch"`` calls ``scheduler.step()`` once after each epoch, ``"iteration"`` after
@@ -204,6 +212,8 @@ def train(schedule: str | None = None, epochs: int = EPOCHS, base_lr: float = BA
     ``num_training_steps``) defaults to the run's number of scheduler steps. ``optimizer`` is
     one of ``OPTIMIZERS`` (``momentum`` for SGD and RMSprop, ``betas`` for Adam and AdamW);
     ``accumulate=k`` adds up the gradients of k batches before each optimizer step.
+    ``stop_factor=f`` ends the run at the first optimizer step whose loss is more than f times
+    the lowest step loss so far, or not finite: the LR range test's stop (lrlessons.lr_range).
 
     ``seed`` seeds the initial weights and the batch order; a sequence of seeds (``range(5)``)
     trains once per seed and returns ``Runs``, whose curves are the medians over the seeds: a
@@ -218,7 +228,8 @@ def train(schedule: str | None = None, epochs: int = EPOCHS, base_lr: float = BA
             raise fail("seed must be a number or a non-empty list of numbers",
                        "seed 必须是一个数或一个非空的数列")
         return Runs([train(schedule, epochs, base_lr, batch_size, step_per, s, momentum,
-                           optimizer, betas, weight_decay, accumulate, **params) for s in seeds])
+                           optimizer, betas, weight_decay, accumulate, stop_factor, **params)
+                     for s in seeds])
     epochs, batch_size = _EPOCHS.check(epochs), _BATCH.check(batch_size)
     momentum, optimizer = _MOMENTUM.check(momentum), _OPTIMIZER.check(optimizer)
     betas = _BETAS.check(betas)
@@ -226,6 +237,7 @@ def train(schedule: str | None = None, epochs: int = EPOCHS, base_lr: float = BA
         raise fail(f"betas must be two numbers (beta1, beta2), got {betas}",
                    f"betas 必须是两个数 (beta1, beta2)，收到 {betas}")
     weight_decay, accumulate = _DECAY.check(weight_decay), _ACCUMULATE.check(accumulate)
+    stop_factor = _STOP.check(stop_factor)
     base_lr, step_per = check_base_lr(base_lr), _STEP_PER.check(step_per)
     x_tr, y_tr, x_te, y_te = _tensors()
     batches = -(-len(x_tr) // batch_size)
@@ -248,47 +260,58 @@ def train(schedule: str | None = None, epochs: int = EPOCHS, base_lr: float = BA
         scheduler = torch_scheduler(schedule, opt, **params) if spec is not None else None
         start = time.perf_counter()
         history = _fit(model, opt, scheduler, (x_tr, y_tr, x_te, y_te), epochs, batch_size,
-                       accumulate, step_per, spec is not None and spec.metric, seed)
+                       accumulate, step_per, spec is not None and spec.metric, seed, stop_factor)
         seconds = time.perf_counter() - start
     finally:
         torch.set_num_threads(threads)
-    losses, val_losses, accs, lrs, momenta, diverged = history
+    losses, val_losses, accs, lrs, momenta, diverged, step_losses, stopped = history
     return Run(schedule=schedule, params=params, base_lr=base_lr, epochs=epochs,
                step_per=step_per, seed=seed, batches_per_epoch=steps_per_epoch,
                loss=np.asarray(losses), val_loss=np.asarray(val_losses),
                accuracy=np.asarray(accs), lrs=np.asarray(lrs, dtype=np.float64),
                momenta=np.asarray(momenta, dtype=np.float64), optimizer=optimizer,
-               diverged=diverged, seconds=seconds)
+               diverged=diverged, step_losses=np.asarray(step_losses, dtype=np.float64),
+               stopped=stopped, seconds=seconds)
 
 
 def _fit(model, optimizer, scheduler, data, epochs, batch_size, accumulate, step_per, metric,
-         seed):
+         seed, stop_factor=None):
     """The training loop: the one loop of the course's runs."""
     x_tr, y_tr, x_te, y_te = data
     batches = -(-len(x_tr) // batch_size)
     shuffle = torch.Generator().manual_seed(seed)
     loss_fn = nn.CrossEntropyLoss()
-    lrs, momenta, losses, val_losses, accs = [], [], [], [], []
-    diverged = False
+    lrs, momenta, losses, val_losses, accs, step_losses = [], [], [], [], [], []
+    diverged = stopped = False
+    lowest = math.inf
     for _ in range(epochs):
         model.train()
         order = torch.randperm(len(x_tr), generator=shuffle)
-        total = 0.0
+        total = pending = pending_n = 0.0
         for b in range(batches):
             idx = order[b * batch_size:(b + 1) * batch_size]
             loss = loss_fn(model(x_tr[idx]), y_tr[idx])
             if b % accumulate == 0:
                 optimizer.zero_grad(set_to_none=True)
             (loss / accumulate if accumulate > 1 else loss).backward()
-            total += loss.item() * len(idx)
+            summed = loss.item() * len(idx)
+            total, pending, pending_n = total + summed, pending + summed, pending_n + len(idx)
             if (b + 1) % accumulate and b + 1 < batches:
                 continue  # more micro-batches to add before this optimizer step
+            step_losses.append(pending / pending_n)
+            pending = pending_n = 0.0
             group = optimizer.param_groups[0]
             lrs.append(group["lr"])  # the lr this step really uses
             momenta.append(_momentum_of(group))
             optimizer.step()
             if scheduler is not None and step_per == "iteration":
                 scheduler.step()
+            lowest = min(lowest, step_losses[-1])
+            if stop_factor is not None and not step_losses[-1] <= stop_factor * lowest:
+                stopped = True  # blown up (or NaN): the range test has seen enough
+                break
+        if stopped:
+            break
         model.eval()
         with torch.no_grad():
             logits = model(x_te)
@@ -302,7 +325,7 @@ def _fit(model, optimizer, scheduler, data, epochs, batch_size, accumulate, step
             break
         if scheduler is not None and step_per == "epoch":
             scheduler.step(val) if metric else scheduler.step()
-    return losses, val_losses, accs, lrs, momenta, diverged
+    return losses, val_losses, accs, lrs, momenta, diverged, step_losses, stopped
 
 
 # --- the figure -------------------------------------------------------------------------------
@@ -404,8 +427,21 @@ def draw_runs(axes, runs) -> list:
         lines += ax_lr.plot(x, np.append(run.lrs, run.lrs[-1:]), color=color, lw=1.6, ls=ls,
                             drawstyle="steps-post")
     _zoom_accuracy(ax_acc, runs)
-    ax_lr.set_ylim(bottom=0)
+    lrs = [np.asarray(r.lrs, dtype=float) for r in runs if len(r.lrs)]
+    set_lr_axis(ax_lr, lrs, log=_wants_log(lrs))
     return lines
+
+
+def _wants_log(lrs: list) -> bool:
+    """A log lr axis when runs sit at levels far apart (constants 0.005 and 2), or when a
+    staircase cuts by factors a linear axis flattens; smooth curves read better linearly."""
+    if not lrs:
+        return False
+    tops = [float(np.max(a)) for a in lrs]
+    if min(tops) > 0 and max(tops) > 30 * min(tops):
+        return True
+    stairs = [a for a in lrs if len(np.unique(a)) <= 8 and np.min(a) > 0]
+    return any(float(np.max(a)) > 30 * float(np.min(a)) for a in stairs)
 
 
 def _zoom_accuracy(ax, runs) -> None:

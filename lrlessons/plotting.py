@@ -97,6 +97,7 @@ LABELS = {
     "formula": ("formula (curve())", "公式（curve()）"),
     "used": ("used (param_groups)", "实际使用（param_groups）"),
     "intended": ("intended", "预期"),
+    "momentum": ("momentum (Adam: beta1)", "动量（Adam 为 beta1）"),
 }
 
 
@@ -163,7 +164,7 @@ def lr_limits(curves, log: bool) -> tuple[str, dict, tuple[float, float]]:
     positive = values[values > 0]
     if positive.size == 0:
         return "linear", {}, (0.0, 1.0)
-    lo = 10.0 ** math.floor(math.log10(positive.min()))
+    lo = 10.0 ** math.floor(math.log10(positive.min() / 1.5))  # room below the lowest line
     hi = 10.0 ** math.ceil(math.log10(positive.max() * 1.5))  # headroom above the top line
     hi = hi * 10 if hi <= lo else hi
     if (values <= 0).any():
@@ -173,6 +174,8 @@ def lr_limits(curves, log: bool) -> tuple[str, dict, tuple[float, float]]:
 
 def set_lr_axis(ax, curves, log: bool) -> None:
     scale, kw, ylim = lr_limits(curves, log)
+    # Our limits, not matplotlib's: autoscaling a log axis over placeholder zeros only warns.
+    ax.set_autoscaley_on(False)
     ax.set_yscale(scale, **kw)
     ax.set_ylim(*ylim)
 
@@ -208,19 +211,29 @@ def as_entries(name_or_list, params: dict) -> list[tuple[str, dict]]:
     return out
 
 
-def plot_curve(name_or_list, steps: int, base_lr: float = 0.1, ax=None, log: bool = False,
-               **params):
+def plot_curve(name_or_list, steps: int, base_lr: float = 0.1, ax=None, log=False, **params):
     """Static figure of one schedule, or of several given as names and (name, params) pairs.
 
-    Returns the Figure (a notebook displays it once: it is closed from pyplot's list). With
-    ``ax``, draws there and returns ``ax``: the figure is yours to show.
+    ``log``: False (linear y-axis), True (log), or ``"both"``: two panels side by side, where a
+    staircase's cuts by a constant factor show as equal steps on the right. Returns the Figure (a
+    notebook displays it once: it is closed from pyplot's list). With ``ax``, draws there and
+    returns ``ax``: the figure is yours to show.
     """
-
     entries = as_entries(name_or_list, params)
     curves = [curve(n, steps, base_lr=base_lr, **p) for n, p in entries]
+    if log == "both" and ax is None:
+        fig, axes = subplots(1, 2, figsize=(11, 3.4), layout="constrained")
+        for a, scale in zip(axes, (False, True)):
+            _draw_curves(a, entries, curves, steps, scale)
+        return _finish(axes[0], True, len(entries), extra=axes[1])
     own = ax is None
     if own:
         fig, ax = subplots(figsize=(7, 3.6), layout="constrained")
+    _draw_curves(ax, entries, curves, steps, bool(log))
+    return _finish(ax, own, len(entries))
+
+
+def _draw_curves(ax, entries, curves, steps: int, log: bool) -> None:
     for (n, p), lr, color in zip(entries, curves, colors(len(entries))):
         shown = p if len(entries) > 1 else {}
         ax.plot(*step_xy(lr), drawstyle="steps-post", color=color, lw=2,
@@ -230,20 +243,20 @@ def plot_curve(name_or_list, steps: int, base_lr: float = 0.1, ax=None, log: boo
     ax.set_xlabel(label("step"))
     ax.set_ylabel(label("lr"))
     style_axes(ax)
-    return _finish(ax, own, len(entries))
 
 
-def _finish(ax, own: bool, n: int):
-    """Legend, then hand the figure over: several curves get their legend under the axes,
-    where it cannot hide a line."""
+def _finish(ax, own: bool, n: int, extra=None):
+    """Legend, then hand the figure over: several curves (or two panels) get their legend under
+    the axes, where it cannot hide a line."""
     import matplotlib.pyplot as plt
 
     if not own:
         ax.legend(frameon=False)
         return ax
     fig = ax.figure
-    if n > 1:
-        fig.legend(loc="outside lower center", ncol=min(n, 3), frameon=False)
+    if n > 1 or extra is not None:
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=min(n, 3),
+                   frameon=False)
     else:
         ax.legend(frameon=False)
     plt.close(fig)  # returned, displayed once by the notebook
@@ -274,6 +287,31 @@ def plot_lrs(curves: dict, ax=None, log: bool = False, title: str | None = None,
     return _finish(ax, own, len(arrays))
 
 
+def plot_lr_momentum(curves: dict, x: str = "step"):
+    """Learning rate above, momentum below, on one x-axis: ``{label: (lrs, momenta)}`` (a label:
+    see ``words``), e.g. ``lrlessons.torch_curve`` and ``lrlessons.torch_momenta`` of CyclicLR or
+    OneCycleLR, or a run's ``lrs`` and ``momenta``. Each curve keeps its colour in both panels."""
+    import matplotlib.pyplot as plt
+
+    fig, (ax_lr, ax_m) = subplots(2, 1, figsize=(7, 4.6), sharex=True, layout="constrained",
+                                  height_ratios=(3, 2))
+    pairs = [(np.asarray(a, dtype=float), np.asarray(b, dtype=float)) for a, b in curves.values()]
+    for i, (name, (lr, mom), color) in enumerate(zip(curves, pairs, colors(len(pairs)))):
+        style = dict(lw=2.2) if i == 0 else dict(lw=1.6, ls=(0, (4, 3)))
+        ax_lr.plot(*step_xy(lr), drawstyle="steps-post", color=color, label=words(name), **style)
+        ax_m.plot(*step_xy(mom), drawstyle="steps-post", color=color, **style)
+    set_lr_axis(ax_lr, [lr for lr, _ in pairs], False)
+    ax_lr.set_xlim(0, max(len(lr) for lr, _ in pairs))
+    ax_lr.set_ylabel(label("lr"))
+    ax_m.set_ylabel(label("momentum"))
+    ax_m.set_xlabel(label(x))
+    for ax in (ax_lr, ax_m):
+        style_axes(ax)
+    fig.legend(loc="outside lower center", ncol=min(len(pairs), 3), frameon=False)
+    plt.close(fig)  # returned, displayed once by the notebook
+    return fig
+
+
 def _short(v) -> str:
     if isinstance(v, float):
         return f"{v:.4g}"
@@ -283,4 +321,5 @@ def _short(v) -> str:
 
 
 __all__ = ["CJK_CANDIDATES", "LABELS", "PALETTE", "cjk_font", "label", "plot_curve", "plot_lrs",
+           "plot_lr_momentum",
            "plot_text", "setup_fonts", "title_of", "words"]

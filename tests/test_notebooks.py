@@ -18,6 +18,7 @@ NAMES = sorted(p.name for p in (ROOT / "en").glob("*.ipynb"))
 LESSONS = [n for n in NAMES if re.match(r"\d\d_", n)]
 WIDGET = "application/vnd.jupyter.widget-view+json"
 MAX_LINES = 10
+MAX_LONG = 25
 
 
 def read(lang: str, name: str):
@@ -97,9 +98,13 @@ def test_a_static_figure_before_each_explorer(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_cells_are_short(name):
+    """3 to 10 lines: the library carries the plumbing. A cell whose subject is the code itself
+    (a scheduler subclass, a Keras callback, a broken loop to fix) is tagged long-code and may
+    run to about 25."""
     for cell in code_cells(read("en", name)):
-        lines = [ln for ln in cell.source.splitlines() if ln.strip()]
-        assert len(lines) <= MAX_LINES, cell.source
+        lines = [ln for ln in code_only(cell.source).splitlines() if ln.strip()]
+        limit = MAX_LONG if "long-code" in cell.metadata.get("tags", []) else MAX_LINES
+        assert len(lines) <= limit, cell.source
 
 
 @pytest.mark.parametrize("name", LESSONS)

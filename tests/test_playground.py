@@ -58,17 +58,17 @@ def test_runs_are_deterministic():
     assert not np.array_equal(a.loss, c.loss)
 
 
-def test_the_schedule_visibly_matters():
-    """The course's claim, checked on the default 60-epoch run: a constant high lr bounces or
-    fails, the same lr decayed converges to a lower loss and a higher accuracy."""
-    failed = lrlessons.train(base_lr=1.0)
-    bouncing = lrlessons.train(base_lr=0.5)
-    decayed = lrlessons.train("StepLR", base_lr=0.5, step_size=20)
-    assert failed.final_accuracy < 0.5
-    assert decayed.loss[-10:].mean() < 0.6 * bouncing.loss[-10:].mean()
-    assert decayed.loss[-10:].std() < 0.2 * bouncing.loss[-10:].std()  # settled, not jittering
-    assert decayed.final_accuracy > bouncing.final_accuracy
-    assert decayed.final_accuracy > 0.93
+@pytest.mark.parametrize("name", ["00 too large lr: collapses to one class",
+                                  "01 staircases end lower and steadier"])
+def test_the_schedule_visibly_matters(name):
+    """The course's central claim, over seeds 0-4 on this process' kernel set: a constant lr
+    that is too large fails, the same 0.5 decayed ends lower and steadier than kept constant.
+    A run is chaotic (one trajectory differs per CPU kernel set), so the bounds hold for every
+    seed, with margins; tests/test_claims.py checks every lesson claim on every kernel set."""
+    from tests.claims import CLAIMS, train_configs
+
+    ok, detail = CLAIMS[name].check(train_configs(CLAIMS[name].needs))
+    assert ok, f"{name}: {detail}"
 
 
 def test_divergence_stops_the_run_cleanly():
@@ -78,8 +78,21 @@ def test_divergence_stops_the_run_cleanly():
     np.testing.assert_allclose(run.lrs, run.scheduled())
 
 
-def test_single_thread_for_binder():
-    assert torch.get_num_threads() == 1
+def test_a_run_uses_one_thread_and_gives_the_setting_back():
+    before = torch.get_num_threads()
+    seen = []
+    original = torch.optim.SGD.step
+
+    def spy(self, *args, **kwargs):
+        seen.append(torch.get_num_threads())
+        return original(self, *args, **kwargs)
+
+    torch.optim.SGD.step = spy
+    try:
+        lrlessons.train(epochs=1)
+    finally:
+        torch.optim.SGD.step = original
+    assert set(seen) == {1} and torch.get_num_threads() == before
 
 
 @pytest.mark.parametrize("kwargs, fragments", [

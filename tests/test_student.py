@@ -21,12 +21,17 @@ def students(tmp_path_factory):
 
 
 def answers(nb) -> list[str]:
-    """The lines between the markers of every solution cell."""
+    """The lines between the markers of every solution cell, but those the lesson shows anyway
+    (a "fix this loop" exercise shares lines such as `used = []` with the broken loop above)."""
+    shown = {ln.strip() for cell in nb.cells if cell.cell_type == "code"
+             and "solution" not in cell.metadata.get("tags", [])
+             for ln in authoring.code_only(cell.source).splitlines()}
     out = []
     for cell in nb.cells:
         if "solution" in cell.metadata.get("tags", []):
             inside = cell.source.split(authoring.BEGIN, 1)[1].split(authoring.END, 1)[0]
-            out += [ln.strip() for ln in inside.splitlines()[1:] if ln.strip()]
+            out += [ln.strip() for ln in inside.splitlines()[1:] if ln.strip()
+                    and ln.strip() not in shown]
     return out
 
 
@@ -86,18 +91,19 @@ def test_student_lessons_run_to_the_end(students, lang):
 
 @pytest.mark.slow
 def test_grading_reads_the_self_checks(students, tmp_path):
-    """An instructor grades a submission: exercise 1 answered one step early, exercise 2 left
-    as the stub. The grader runs a copy and reports what each self-check said."""
+    """An instructor grades a submission: exercise 1 answered one step early (the boundary
+    itself), exercise 2 left as the stub. The grader runs a copy and reports what each
+    self-check said."""
     out, _ = students
     nb = nbformat.read(out / "en" / "01_step_decay.ipynb", as_version=4)
     for cell in nb.cells:
-        if "solution" in cell.metadata.get("tags", []) and "def my_step_lr" in cell.source:
-            cell.source = "def my_step_lr(epoch):\n    return 0.1 * 0.1 ** ((epoch + 1) // 30)\n"
+        if "solution" in cell.metadata.get("tags", []) and "first_drop" in cell.source:
+            cell.source = "first_drop = (30, 0)\n"
     submission = tmp_path / "submission.ipynb"
     nbformat.write(nb, submission)
     before = submission.read_bytes()
     results = authoring.grade(submission)
     assert [n for n, _ in results] == [1, 2]
-    assert results[0][1].startswith("❌") and "Step 29" in results[0][1]
+    assert results[0][1].startswith("❌") and "AT a boundary" in results[0][1]
     assert results[1][1].startswith("✏️")
     assert submission.read_bytes() == before  # the submission itself is not modified
