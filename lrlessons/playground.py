@@ -38,6 +38,9 @@ MOMENTUM = 0.9
 HIDDEN = 64
 
 STEP_PER = ("epoch", "iteration")
+# The data a run trains on: the generated spiral, or scikit-learn's bundled handwritten digits
+# (lesson 10: real data no one here made). task -> (inputs, classes) of the MLP.
+TASKS = {"spiral": (2, CLASSES), "digits": (64, 10)}
 
 
 def suggested_step_per(schedule: str | None) -> str:
@@ -71,18 +74,29 @@ def train_test_split(x: np.ndarray, y: np.ndarray, test_fraction: float = VAL_FR
     return x[tr_], y[tr_], x[test], y[test]
 
 
-@lru_cache(maxsize=1)
-def _tensors():
+def digits() -> tuple[np.ndarray, np.ndarray]:
+    """scikit-learn's 1,797 handwritten digits (8x8 grey images, read from the installed
+    package: no download): (x float32 [n, 64] scaled to [0, 1], y int64 in 0-9)."""
+    from sklearn.datasets import load_digits
+
+    data = load_digits()
+    return (data.data / 16.0).astype(np.float32), data.target.astype(np.int64)
+
+
+@lru_cache(maxsize=len(TASKS))
+def _tensors(task: str = "spiral"):
     # Built once per session: every run trains on the very same data.
-    x_tr, y_tr, x_te, y_te = train_test_split(*spiral())
+    x_tr, y_tr, x_te, y_te = train_test_split(*(spiral() if task == "spiral" else digits()))
     return tuple(torch.from_numpy(a) for a in (x_tr, y_tr, x_te, y_te))
 
 
-def make_model(seed: int = 0, hidden: int = HIDDEN) -> nn.Module:
-    """The 2-hidden-64-hidden-3 MLP, initialised from ``seed``."""
+def make_model(seed: int = 0, hidden: int = HIDDEN, task: str = "spiral") -> nn.Module:
+    """The MLP, initialised from ``seed``: 2-64-64-3 for the spiral, 64-64-64-10 for the
+    digits."""
+    inputs, classes = TASKS[task]
     torch.manual_seed(seed)
-    return nn.Sequential(nn.Linear(2, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(),
-                         nn.Linear(hidden, CLASSES))
+    return nn.Sequential(nn.Linear(inputs, hidden), nn.ReLU(), nn.Linear(hidden, hidden),
+                         nn.ReLU(), nn.Linear(hidden, classes))
 
 
 # --- a run ------------------------------------------------------------------------------------
@@ -118,6 +132,7 @@ class Run:
     step_losses: np.ndarray = field(default_factory=lambda: np.zeros(0))
     stopped: bool = False
     seconds: float = field(default=0.0, compare=False)
+    rule: str | None = None  # the name of the on_epoch_end function that set the lr, if any
 
     def scheduled(self) -> np.ndarray:
         """What ``curve()`` says the lr of every optimizer step of this run should be: the lr
@@ -148,7 +163,7 @@ class Run:
 
     @property
     def label(self) -> str:
-        name = self.schedule or plot_text("constant", "恒定学习率")
+        name = self.schedule or self.rule or plot_text("constant", "恒定学习率")
         shown = {k: v for k, v in self.params.items() if not callable(v)}
         inner = ", ".join(f"{k}={_short(v)}" for k, v in shown.items())
         lr = f"max_lr={_short(self.params['max_lr'])}" if "max_lr" in self.params and \
@@ -176,6 +191,8 @@ _STEP_PER = Param("step_per", "epoch", "choice", "when scheduler.step() is calle
 _STOP = Param("stop_factor", None, "float", "stop once a step's loss exceeds this many times the "
               "lowest so far", "某一步的损失超过迄今最低损失的这么多倍时停止", 1.0, None,
               low_open=True, optional=True)
+_TASK = Param("task", "spiral", "choice", "the data set a run trains on", "训练所用的数据集",
+              choices=tuple(TASKS))
 
 
 def build_optimizer(name: str, parameters, lr: float, momentum: float = MOMENTUM,
@@ -203,8 +220,9 @@ def train(schedule: str | None = None, epochs: int = EPOCHS, base_lr: float = BA
           batch_size: int = BATCH_SIZE, step_per: str = "epoch", seed: int = 0,
           momentum: float = MOMENTUM, optimizer: str = "sgd", betas=(0.9, 0.999),
           weight_decay: float = 0.0, accumulate: int = 1, stop_factor: float | None = None,
-          **params) -> Run | Runs:
-    """Train the MLP on the spiral with ``schedule`` (a catalogue name; None: constant lr).
+          on_epoch_end=None, task: str = "spiral", **params) -> Run | Runs:
+    """Train the MLP on the spiral with ``schedule`` (a catalogue name; None: constant lr);
+    ``task="digits"`` trains on scikit-learn's handwritten digits instead (lesson 10).
 
     ``step_per="epoch"`` calls ``scheduler.step()`` once after each epoch, ``"iteration"`` after
     every optimizer step. A metric-driven schedule (ReduceLROnPlateau) steps once per epoch with
@@ -214,6 +232,10 @@ def train(schedule: str | None = None, epochs: int = EPOCHS, base_lr: float = BA
     ``accumulate=k`` adds up the gradients of k batches before each optimizer step.
     ``stop_factor=f`` ends the run at the first optimizer step whose loss is more than f times
     the lowest step loss so far, or not finite: the LR range test's stop (lrlessons.lr_range).
+    ``on_epoch_end(losses, lrs)`` is called after each epoch (after the scheduler's step) with
+    the training loss of every epoch so far and the lr each of them used; a number it returns
+    becomes the lr of every parameter group (None keeps the lr): a rule of your own that reads
+    the run's history, as a Keras callback does (lesson 07).
 
     ``seed`` seeds the initial weights and the batch order; a sequence of seeds (``range(5)``)
     trains once per seed and returns ``Runs``, whose curves are the medians over the seeds: a
@@ -228,7 +250,8 @@ def train(schedule: str | None = None, epochs: int = EPOCHS, base_lr: float = BA
             raise fail("seed must be a number or a non-empty list of numbers",
                        "seed 必须是一个数或一个非空的数列")
         return Runs([train(schedule, epochs, base_lr, batch_size, step_per, s, momentum,
-                           optimizer, betas, weight_decay, accumulate, stop_factor, **params)
+                           optimizer, betas, weight_decay, accumulate, stop_factor,
+                           on_epoch_end=on_epoch_end, task=task, **params)
                      for s in seeds])
     epochs, batch_size = _EPOCHS.check(epochs), _BATCH.check(batch_size)
     momentum, optimizer = _MOMENTUM.check(momentum), _OPTIMIZER.check(optimizer)
@@ -237,9 +260,9 @@ def train(schedule: str | None = None, epochs: int = EPOCHS, base_lr: float = BA
         raise fail(f"betas must be two numbers (beta1, beta2), got {betas}",
                    f"betas 必须是两个数 (beta1, beta2)，收到 {betas}")
     weight_decay, accumulate = _DECAY.check(weight_decay), _ACCUMULATE.check(accumulate)
-    stop_factor = _STOP.check(stop_factor)
+    stop_factor, task = _STOP.check(stop_factor), _TASK.check(task)
     base_lr, step_per = check_base_lr(base_lr), _STEP_PER.check(step_per)
-    x_tr, y_tr, x_te, y_te = _tensors()
+    x_tr, y_tr, x_te, y_te = _tensors(task)
     batches = -(-len(x_tr) // batch_size)
     steps_per_epoch = -(-batches // accumulate)
     spec = get(schedule) if schedule is not None else None
@@ -254,13 +277,14 @@ def train(schedule: str | None = None, epochs: int = EPOCHS, base_lr: float = BA
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        model = make_model(seed)
+        model = make_model(seed, task=task)
         opt = build_optimizer(optimizer, model.parameters(), base_lr, momentum, betas,
                              weight_decay)
         scheduler = torch_scheduler(schedule, opt, **params) if spec is not None else None
         start = time.perf_counter()
         history = _fit(model, opt, scheduler, (x_tr, y_tr, x_te, y_te), epochs, batch_size,
-                       accumulate, step_per, spec is not None and spec.metric, seed, stop_factor)
+                       accumulate, step_per, spec is not None and spec.metric, seed, stop_factor,
+                       on_epoch_end)
         seconds = time.perf_counter() - start
     finally:
         torch.set_num_threads(threads)
@@ -271,17 +295,19 @@ def train(schedule: str | None = None, epochs: int = EPOCHS, base_lr: float = BA
                accuracy=np.asarray(accs), lrs=np.asarray(lrs, dtype=np.float64),
                momenta=np.asarray(momenta, dtype=np.float64), optimizer=optimizer,
                diverged=diverged, step_losses=np.asarray(step_losses, dtype=np.float64),
-               stopped=stopped, seconds=seconds)
+               stopped=stopped, seconds=seconds,
+               rule=getattr(on_epoch_end, "__name__", None) if on_epoch_end else None)
 
 
 def _fit(model, optimizer, scheduler, data, epochs, batch_size, accumulate, step_per, metric,
-         seed, stop_factor=None):
+         seed, stop_factor=None, on_epoch_end=None):
     """The training loop: the one loop of the course's runs."""
     x_tr, y_tr, x_te, y_te = data
     batches = -(-len(x_tr) // batch_size)
     shuffle = torch.Generator().manual_seed(seed)
     loss_fn = nn.CrossEntropyLoss()
     lrs, momenta, losses, val_losses, accs, step_losses = [], [], [], [], [], []
+    epoch_lrs = []
     diverged = stopped = False
     lowest = math.inf
     for _ in range(epochs):
@@ -325,7 +351,23 @@ def _fit(model, optimizer, scheduler, data, epochs, batch_size, accumulate, step
             break
         if scheduler is not None and step_per == "epoch":
             scheduler.step(val) if metric else scheduler.step()
+        if on_epoch_end is not None:
+            epoch_lrs.append(lrs[-1])  # the lr of the epoch's last step
+            _apply_rule(optimizer, on_epoch_end(list(losses), list(epoch_lrs)))
     return losses, val_losses, accs, lrs, momenta, diverged, step_losses, stopped
+
+
+def _apply_rule(optimizer, lr) -> None:
+    """Set the lr an ``on_epoch_end`` rule returned (None: keep it), refusing what no optimizer
+    can use."""
+    if lr is None:
+        return
+    if isinstance(lr, bool) or not isinstance(lr, (int, float, np.floating, np.integer)) \
+            or not math.isfinite(lr) or lr <= 0:
+        raise fail(f"on_epoch_end must return a learning rate > 0 or None, got {lr!r}",
+                   f"on_epoch_end 必须返回大于 0 的学习率或 None，收到 {lr!r}")
+    for group in optimizer.param_groups:
+        group["lr"] = float(lr)
 
 
 # --- the figure -------------------------------------------------------------------------------

@@ -116,3 +116,34 @@ def test_data_is_generated_not_downloaded():
     assert x.shape == (pg.POINTS, 2) and set(np.unique(y)) == {0, 1, 2}
     x2, _ = pg.spiral()
     np.testing.assert_array_equal(x, x2)
+
+
+def test_step_losses_are_each_optimizer_steps_batch_loss():
+    run = lrlessons.train(epochs=3)
+    assert len(run.step_losses) == len(run.lrs) == 3 * run.batches_per_epoch
+    # The epoch's loss is the mean over its points: batches of 100, so the mean of its steps.
+    per_epoch = run.step_losses.reshape(3, -1).mean(axis=1)
+    np.testing.assert_allclose(per_epoch, run.loss, rtol=1e-12)
+    accumulated = lrlessons.train(epochs=2, accumulate=4)
+    assert len(accumulated.step_losses) == len(accumulated.lrs) == 2 * 3
+    np.testing.assert_allclose(accumulated.step_losses.reshape(2, -1).mean(axis=1),
+                               accumulated.loss, rtol=1e-12)
+
+
+def test_stop_factor_ends_the_run_where_the_loss_blows_up():
+    run = lrlessons.train("ExponentialLR", base_lr=1e-3, gamma=1.1, step_per="iteration",
+                          epochs=20, stop_factor=4.0)
+    assert run.stopped and not run.diverged and len(run.lrs) < 20 * run.batches_per_epoch
+    lowest = np.minimum.accumulate(run.step_losses)
+    assert run.step_losses[-1] > 4 * lowest[-1]  # the step that stopped it
+    assert np.all(run.step_losses[:-1] <= 4 * lowest[:-1])  # and none before
+    assert len(run.loss) == len(run.lrs) // run.batches_per_epoch  # whole epochs only
+    np.testing.assert_allclose(run.lrs, run.scheduled(), rtol=1e-12)
+    calm = lrlessons.train(epochs=2, stop_factor=4.0)
+    assert not calm.stopped and len(calm.lrs) == 2 * calm.batches_per_epoch
+
+
+@pytest.mark.parametrize("value", [1.0, 0.5, -2.0])
+def test_a_stop_factor_must_exceed_one(value):
+    with pytest.raises(ValueError, match=r"stop_factor must be in \(1, inf\)"):
+        lrlessons.train(epochs=1, stop_factor=value)

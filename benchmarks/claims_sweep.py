@@ -1,0 +1,202 @@
+"""What a playground training run does, over seeds and CPU kernel sets, not one trajectory.
+
+A training run here is chaotic: the same seed gives other numbers under another CPU kernel set
+(``ATEN_CPU_CAPABILITY``, read by torch at import, so each set runs in its own subprocess). This
+script runs each configuration for every seed under every kernel set the CPU supports and prints,
+per configuration, the median / min / max over all those runs of:
+
+    acc   final validation accuracy
+    loss  mean training loss of the last 10 epochs
+    std   standard deviation of the training loss over the last 10 epochs
+    div   how many runs diverged (NaN)
+
+    python benchmarks/claims_sweep.py                        # every configuration below
+    python benchmarks/claims_sweep.py --only lesson00 --seeds 0-4
+    python benchmarks/claims_sweep.py --config 'tiny={"base_lr": 0.005}' --only tiny
+    python benchmarks/claims_sweep.py --env MKL_ENABLE_INSTRUCTIONS=AVX2   # other BLAS paths too
+    python benchmarks/claims_sweep.py --json out.json       # every run's curves, for analysis
+    python benchmarks/claims_sweep.py --claims              # tests/claims.py over all runs
+    python benchmarks/claims_sweep.py --load out.json       # re-evaluate the claims, no training
+
+``--claims`` runs the configurations of tests/claims.py instead and evaluates every claim there on
+each kernel set alone and on all kernel sets pooled (the test runs 5 seeds; this shows the margin
+over 10).
+
+To measure another copy of lrlessons, put it first on PYTHONPATH; the workers inherit it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.append(str(ROOT))  # after PYTHONPATH: a copy of lrlessons put there still wins
+from tests.claims import supported_kernel_sets  # noqa: E402  (one definition for test and sweep)
+
+# name -> train() keyword arguments. Names start with the lesson whose text they back.
+CONFIGS: dict[str, dict] = {
+    "lesson00 const 0.02": dict(base_lr=0.02),
+    "lesson00 const 0.5": dict(base_lr=0.5),
+    "lesson00 const 1.0": dict(base_lr=1.0),
+    "lesson01 StepLR 20": dict(schedule="StepLR", base_lr=0.5, step_size=20, gamma=0.1),
+    "lesson01 MultiStepLR 30,45": dict(schedule="MultiStepLR", base_lr=0.5, milestones=[30, 45],
+                                       gamma=0.1),
+    "lesson01 StepLR 5": dict(schedule="StepLR", base_lr=0.5, step_size=5, gamma=0.1),
+    "lesson01 Piecewise 1.0": dict(schedule="PiecewiseDecay", base_lr=1.0, boundaries=[30, 45],
+                                   values=[1.0, 0.05, 0.005]),
+    "lesson01 StepLR 20 per batch": dict(schedule="StepLR", base_lr=0.5, step_size=20, gamma=0.1,
+                                         step_per="iteration"),
+    "lesson02 cosine": dict(schedule="CosineAnnealingLR", base_lr=0.5),
+    "lesson02 cosine T_max=30": dict(schedule="CosineAnnealingLR", base_lr=0.5, T_max=30),
+    "lesson02 SGDR 20x2": dict(schedule="CosineAnnealingWarmRestarts", base_lr=0.5, T_0=20,
+                               T_mult=2),
+}
+
+# --- worker: one process, one kernel set ------------------------------------------------------
+
+
+def worker() -> None:
+    """Read {"configs": {name: kwargs}, "seeds": [...]} on stdin, print one JSON result."""
+    import numpy as np
+    import torch
+
+    import lrlessons
+
+    job = json.load(sys.stdin)
+    out = {"capability": torch.backends.cpu.get_cpu_capability(),
+           "library": str(Path(lrlessons.__file__).parent), "runs": {}}
+    for name, kwargs in job["configs"].items():
+        per_seed = []
+        for seed in job["seeds"]:
+            start = time.perf_counter()
+            run = lrlessons.train(seed=seed, **kwargs)
+            per_seed.append(dict(
+                seed=seed, seconds=time.perf_counter() - start, diverged=bool(run.diverged),
+                loss=[float(v) for v in run.loss], accuracy=[float(v) for v in run.accuracy],
+                val_loss=[float(v) for v in run.val_loss],
+                final_accuracy=run.final_accuracy,
+                tail_loss=float(np.mean(run.loss[-10:])), tail_std=float(np.std(run.loss[-10:]))))
+        out["runs"][name] = per_seed
+    json.dump(out, sys.stdout)
+
+
+# --- parent -----------------------------------------------------------------------------------
+
+
+def run_kernel_set(cap: str, configs: dict, seeds: list[int], extra_env: dict) -> dict:
+    env = dict(os.environ, ATEN_CPU_CAPABILITY=cap, OMP_NUM_THREADS="1", MPLBACKEND="Agg",
+               **extra_env)
+    done = subprocess.run([sys.executable, __file__, "--worker"], cwd=ROOT, env=env, text=True,
+                          input=json.dumps({"configs": configs, "seeds": seeds}),
+                          capture_output=True, check=False)
+    if done.returncode:
+        raise SystemExit(f"worker for {cap} failed:\n{done.stderr[-3000:]}")
+    result = json.loads(done.stdout)
+    if result["capability"].lower() != cap:  # torch silently falls back when unsupported
+        raise SystemExit(f"asked for kernel set {cap}, torch used {result['capability']}")
+    return result
+
+
+def parse_seeds(text: str) -> list[int]:
+    seeds: list[int] = []
+    for part in text.split(","):
+        lo, _, hi = part.partition("-")
+        seeds += range(int(lo), int(hi or lo) + 1)
+    return seeds
+
+
+def summary(runs: list[dict]) -> str:
+    def trio(key: str, fmt: str) -> str:
+        vals = [r[key] for r in runs]
+        return " ".join(format(v, fmt) for v in
+                        (statistics.median(vals), min(vals), max(vals)))
+
+    diverged = sum(r["diverged"] for r in runs)
+    return (f"acc {trio('final_accuracy', '.3f')} | loss {trio('tail_loss', '.4f')} | "
+            f"std {trio('tail_std', '.4f')} | div {diverged}/{len(runs)}")
+
+
+def print_claims(claims, results: dict, caps: list[str]) -> None:
+    per_cap = {cap: claims.evaluate(claims.from_records(results[cap])) for cap in caps}
+    # Pooled: every configuration's runs concatenated in the same kernel-set order, so a claim's
+    # zip() still pairs the same seed on the same kernel set.
+    pooled = claims.evaluate(claims.from_records(
+        {name: [r for cap in caps for r in results[cap][name]] for name in results[caps[0]]}))
+    print("\nclaims (HOLDS on each kernel set alone / on all pooled), pooled figures:")
+    for name, verdict in pooled.items():
+        each = " ".join(f"{cap}:{'ok' if per_cap[cap][name]['ok'] else 'FAIL'}" for cap in caps)
+        print(f"{'HOLDS' if verdict['ok'] else 'FAILS'}  {name}  ({each})\n"
+              f"       {verdict['detail']}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--seeds", default="0-9", help="e.g. 0-9 or 0,3,5-7 (default 0-9)")
+    ap.add_argument("--kernel-sets", default=None,
+                    help="comma-separated ATEN_CPU_CAPABILITY values (default: all supported)")
+    ap.add_argument("--only", default=None, help="keep configurations whose name contains this")
+    ap.add_argument("--config", action="append", default=[], metavar='NAME={"base_lr": 0.1}',
+                    help="add a configuration: train() keyword arguments as JSON")
+    ap.add_argument("--env", action="append", default=[], metavar="VAR=VALUE",
+                    help="extra environment for the workers (e.g. MKL_ENABLE_INSTRUCTIONS=AVX2)")
+    ap.add_argument("--jobs", type=int, default=2, help="worker processes at once (default 2)")
+    ap.add_argument("--json", default=None, help="write every run's curves to this file")
+    ap.add_argument("--load", default=None,
+                    help="no training: evaluate --claims on the runs a --json file saved")
+    ap.add_argument("--claims", action="store_true",
+                    help="run tests/claims.py's configurations and evaluate its claims")
+    args = ap.parse_args()
+    if args.worker:
+        return worker()
+    if args.load:
+        from tests import claims
+
+        saved = json.loads(Path(args.load).read_text())
+        return print_claims(claims, saved["results"], saved["kernel_sets"])
+
+    if args.claims:
+        from tests import claims
+    configs = dict(claims.CONFIGS if args.claims else CONFIGS)
+    for item in args.config:
+        name, _, kwargs = item.partition("=")
+        configs[name] = json.loads(kwargs)
+    if args.only:
+        configs = {k: v for k, v in configs.items() if args.only in k}
+    seeds = parse_seeds(args.seeds)
+    caps = args.kernel_sets.split(",") if args.kernel_sets else supported_kernel_sets()
+    extra_env = dict(item.split("=", 1) for item in args.env)
+    print(f"kernel sets: {', '.join(caps)}; seeds: {args.seeds}; "
+          f"extra env: {extra_env or 'none'}")
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(args.jobs) as pool:
+        done = dict(zip(caps, pool.map(
+            lambda cap: run_kernel_set(cap, configs, seeds, extra_env), caps)))
+    results = {cap: d["runs"] for cap, d in done.items()}
+    print(f"lrlessons from: {', '.join(sorted({d['library'] for d in done.values()}))}")
+    n_runs = len(caps) * len(seeds) * len(configs)
+    print(f"{n_runs} runs in {time.perf_counter() - start:.0f} s wall "
+          f"(median, min, max over {len(seeds)} seeds x {len(caps)} kernel sets)")
+    width = max(map(len, configs))
+    for name in configs:
+        pooled = [r for cap in caps for r in results[cap][name]]
+        print(f"{name:{width}s}  {summary(pooled)}")
+    if args.claims:
+        print_claims(claims, results, caps)
+    if args.json:
+        Path(args.json).write_text(json.dumps({"seeds": seeds, "kernel_sets": caps,
+                                               "extra_env": extra_env, "configs": configs,
+                                               "results": results}))
+
+
+if __name__ == "__main__":
+    main()
