@@ -38,7 +38,7 @@ help:
 	@echo "              at the versions of constraints.txt"
 	@echo "make sysdeps  apt-install fonts-noto-cjk and chromium if missing (.ci/sysdeps.sh)"
 	@echo "make lab      JupyterLab on 127.0.0.1 at the course index (COURSE=zh|en, LAB_ARGS=...)"
-	@echo "make test     install the test-only extra (paddle), pytest tests/, then nbval"
+	@echo "make test     install the test-only extra (paddle), pytest tests/ and the library's doctests, then nbval"
 	@echo "              over notebooks/**/*.ipynb"
 	@echo "make bench    run every benchmarks/*.py"
 	@echo "make lint     ruff check lrlessons tests benchmarks"
@@ -90,7 +90,7 @@ test: export OMP_NUM_THREADS := 1
 # kernel keeps its inline backend: under Agg figures vanish from the outputs nbval compares.
 test: $(TEST_STAMP) sysdeps
 	rc=0; \
-	$(PY) -m pytest tests || rc=$$?; \
+	$(PY) -m pytest tests lrlessons || rc=$$?; \
 	$(if $(NOTEBOOKS),env -u MPLBACKEND $(PY) -m pytest $(NBVAL_ARGS) notebooks || rc=$$?; , \
 	    echo "test: no notebooks yet, nbval skipped"; ) \
 	exit $$rc

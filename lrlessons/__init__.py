@@ -34,6 +34,7 @@ _LAZY = {
     "describe": "docs",
     "card": "docs",
     "show_table": "docs",
+    "show_rosetta": "docs",
     "plot_curve": "plotting",
     "plot_lrs": "plotting",
     "plot_lr_momentum": "plotting",
@@ -57,8 +58,17 @@ _LAZY = {
     "explore_plateau": "plateau_views",
     "show_drops": "plateau_views",
     "step_torch": "torch_bridge",
+    "keras_train": "keras_playground",
+    "keras_model": "keras_playground",
+    "plot_surfaces": "optimizer_views",
+    "plot_effective_lr": "optimizer_views",
+    "plot_bias_correction": "optimizer_views",
+    "explore_optimizers": "optimizer_views",
+    "show_keras_gaps": "optimizer_views",
+    "show_defaults": "optimizer_views",
+    "show_values": "optimizer_views",
 }
-_SUBMODULES = ("check",)
+_SUBMODULES = ("check", "optimizers", "pitfalls", "capstone")
 
 
 def __getattr__(name: str):

@@ -60,6 +60,9 @@ ETA_T = Symbol(r"\eta_t", "learning rate after t calls of scheduler.step()",
                "调用 t 次 scheduler.step() 之后的学习率")
 T_SYM = Symbol("t", "number of scheduler.step() calls so far", "到目前为止 scheduler.step() 的调用次数")
 GAMMA = Symbol(r"\gamma", "decay factor", "衰减因子")
+# Paddle's NaturalExpDecay and InverseTimeDecay call a rate gamma: not a factor applied per step.
+RATE = Symbol(r"\gamma", "decay rate (gamma): a rate, not a factor per step",
+              "衰减率（gamma）：是速率，不是每步乘的因子")
 ETA_MIN = Symbol(r"\eta_{\min}", "lowest learning rate (eta_min)", "最低学习率（eta_min）")
 
 EPOCH, ITER = "epoch", "iteration"
@@ -173,11 +176,14 @@ def _check_one_cycle(p, steps):
                    f"need 2 * pct_start * total_steps - 2 < total_steps - 1, got pct_start={pct}",
                    f"three_phase=True 时 pct_start 要给第三阶段留出长度：需要 "
                    f"2 * pct_start * total_steps - 2 < total_steps - 1，收到 pct_start={pct}")
-    if steps is not None and steps > total + 1:
-        raise fail(f"OneCycleLR runs for total_steps={total} steps, so steps must be in "
-                   f"[1, {total + 1}], got {steps}",
-                   f"OneCycleLR 只运行 total_steps={total} 步，steps 必须在 [1, {total + 1}] 之间，"
-                   f"收到 {steps}")
+    # The lrs of the total_steps optimizer steps the cycle is for. (torch sets one more value
+    # when stepped total_steps times, an extrapolation no step trains with: with
+    # anneal_strategy="linear" it can even be negative.)
+    if steps is not None and steps > total:
+        raise fail(f"OneCycleLR runs for total_steps={total} optimizer steps, so steps must be "
+                   f"in [1, {total}], got {steps}",
+                   f"OneCycleLR 只用于 total_steps={total} 次优化器更新，steps 必须在 [1, {total}] "
+                   f"之间，收到 {steps}")
 
 
 def _check_plateau(p, steps):
@@ -367,6 +373,11 @@ _add(
     code=_code(
         pytorch="torch.optim.lr_scheduler.LinearLR(optimizer, start_factor={start_factor}, "
                 "«end_factor={end_factor}, »total_iters={total_iters})",
+        # power=1 makes Keras' polynomial a straight line, rising or falling, held after it.
+        keras=Line("keras.optimizers.schedules.PolynomialDecay({start}, "
+                   "decay_steps={total_iters}, end_learning_rate={end}, power=1.0)",
+                   derive=lambda v: dict(start=v["base_lr"] * v["start_factor"],
+                                         end=v["base_lr"] * v["end_factor"])),
         paddle="paddle.optimizer.lr.LinearLR(learning_rate={base_lr}, total_steps={total_iters}, "
                "start_factor={start_factor}, end_factor={end_factor})"),
     notes=Text("The ramp takes total_iters steps, not fewer: with total_iters=30 the factor "
@@ -756,7 +767,7 @@ _add(
     summary=Text("Multiply the base learning rate by e^(-gamma * t).",
                  "把初始学习率乘上 e^(-gamma * t)。"),
     formula=r"\eta_t = \eta_0 \, e^{-\gamma t}",
-    symbols=(ETA0, GAMMA, ETA_T, T_SYM),
+    symbols=(ETA0, RATE, ETA_T, T_SYM),
     params=(Param("gamma", 0.1, "float", "decay rate", "衰减率", 0.0, None, low_open=True,
                   scale="log", ui=(1e-3, 1.0)),),
     code=_code(
@@ -776,7 +787,7 @@ _add(
     summary=Text("Divide the base learning rate by 1 + gamma * t.",
                  "把初始学习率除以 1 + gamma * t。"),
     formula=r"\eta_t = \frac{\eta_0}{1 + \gamma t}",
-    symbols=(ETA0, GAMMA, ETA_T, T_SYM),
+    symbols=(ETA0, RATE, ETA_T, T_SYM),
     params=(Param("gamma", 0.1, "float", "decay rate", "衰减率", 0.0, None, low_open=True,
                   scale="log", ui=(1e-3, 10.0)),),
     code=_code(
@@ -793,7 +804,7 @@ _add(
     summary=Text("Polynomial decay from the base lr to end_lr; with cycle=True it starts over.",
                  "从初始学习率按多项式衰减到 end_lr；cycle=True 时会周期性地重新开始。"),
     formula=r"\eta_t = (\eta_0 - \eta_{end})\left(1 - \frac{\min(t, D)}{D}\right)^{p} + "
-            r"\eta_{end},\quad \text{cycle: } D = d \left\lceil t / d \right\rceil",
+            r"\eta_{end},\quad \text{cycle: } D = d \max\left(1, \left\lceil t / d \right\rceil\right)",
     symbols=(ETA_T, ETA0, Symbol(r"\eta_{end}", "final lr (end_lr)", "最终学习率（end_lr）"),
              Symbol("d", "decay_steps", "衰减步数（decay_steps）"),
              Symbol("p", "power", "幂次（power）"), T_SYM),

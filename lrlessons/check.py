@@ -246,6 +246,232 @@ def loop(fn: Callable, epochs: int = 8, batches: int = 4) -> Result:
                f"第 {k} 个 batch 用的是 {_fmt(used[k])}，应为 {_fmt(expected[k])}。{zh}")
 
 
+def accumulation_loop(fn: Callable, name: str = "CosineAnnealingLR", epochs: int = 3,
+                      micro_batches: int = 8, accumulate: int = 4, base_lr: float = 0.1,
+                      **params) -> Result:
+    """Check ``fn(optimizer, scheduler, epochs, micro_batches, accumulate)``: a loop with
+    gradient accumulation (an optimizer step every ``accumulate`` micro-batches) that returns the
+    lr of each optimizer step, read before it. It runs on a real torch optimizer and the torch
+    scheduler of ``name``, meant per optimizer step (its run length, when it has one, is the
+    number of optimizer steps); the lrs must be curve()'s, with no order warning."""
+    import warnings
+
+    from .torch_bridge import make_optimizer, torch_scheduler
+
+    spec, steps = get(name), epochs * (micro_batches // accumulate)
+    if spec.run_length and params.get(spec.run_length) is None:
+        params[spec.run_length] = steps
+    optimizer = make_optimizer(base_lr)
+    scheduler = torch_scheduler(name, optimizer, **params)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        used, problem = _answer(fn, (optimizer, scheduler, epochs, micro_batches, accumulate),
+                                "in the loop", "在循环中")
+    if problem is not None:  # a failed Result is falsy: test for None
+        if "Tried to step" in problem.message:
+            return _no(f"{problem.message[2:]} The scheduler was stepped more often than it has "
+                       f"steps: once per optimizer step is {steps} calls.",
+                       f"{problem.message[2:]} 调度器被调用的次数超过了它的总步数：每次迭代一次，"
+                       f"共 {steps} 次。")
+        return problem
+    expected = curve(name, steps, base_lr=base_lr, **params)
+    try:
+        used = np.asarray(used, dtype=float).ravel()
+    except (TypeError, ValueError):
+        return _no(f"Expected the list of lrs the loop used, got {used!r}.",
+                   f"需要循环实际使用的学习率列表，收到的是 {used!r}。")
+    if used.size == epochs * micro_batches and steps != used.size:
+        return _no(f"Got {used.size} values, one per micro-batch: record one lr per optimizer "
+                   f"step ({epochs} epochs x {micro_batches // accumulate} = {steps}).",
+                   f"收到 {used.size} 个值，每个 micro-batch 一个：应当每次迭代记录一个学习率"
+                   f"（{epochs} 个 epoch x {micro_batches // accumulate} = {steps} 个）。")
+    if used.size != steps:
+        return _no(f"Expected one lr per optimizer step, {steps} values, got {used.size}.",
+                   f"每次迭代一个学习率，应有 {steps} 个值，你给了 {used.size} 个。")
+    order_warning = any("lr_scheduler.step()" in str(w.message) for w in caught)
+    bad = np.flatnonzero(~np.isclose(used, expected, rtol=1e-9, atol=1e-15))
+    if bad.size == 0 and not order_warning:
+        return _ok(f"Right: one scheduler step per optimizer step, after it: all {steps} lrs "
+                   f"match {name}.",
+                   f"正确：每次迭代调用一次调度器，并且在 optimizer.step() 之后：全部 {steps} 个"
+                   f"学习率都与 {name} 一致。")
+    k = int(bad[0]) if bad.size else 0
+    # Stepped once per micro-batch: the curve runs `accumulate` times too fast.
+    fast = curve(name, epochs * micro_batches + 1, base_lr=base_lr, **params)
+    too_fast = any(np.allclose(used, fast[s::accumulate][:steps], rtol=1e-9)
+                   for s in range(accumulate + 1) if len(fast[s::accumulate]) >= steps)
+    if too_fast:
+        en, zh = (f"The scheduler stepped once per micro-batch: the schedule runs {accumulate} "
+                  f"times too fast. Step it once per optimizer step, right after "
+                  f"optimizer.step().",
+                  f"调度器每个 micro-batch 都调用了一次：调度快了 {accumulate} 倍。应当每次迭代"
+                  f"调用一次，紧跟在 optimizer.step() 之后。")
+    elif order_warning:
+        en, zh = ("PyTorch warned that scheduler.step() ran before optimizer.step(): call it "
+                  "after the optimizer's step.",
+                  "PyTorch 警告 scheduler.step() 在 optimizer.step() 之前调用：请放在优化器"
+                  "更新之后。")
+    else:
+        en, zh = _hint(used, expected, k, lambda a, b: math.isclose(a, b, rel_tol=1e-9))
+    if not bad.size:
+        return _no(f"The lrs match, but {en}", f"学习率一致，但是{zh}")
+    return _no(f"Optimizer step {k} trained with {_fmt(used[k])}, expected {_fmt(expected[k])}. "
+               f"{en}",
+               f"第 {k} 次迭代用的是 {_fmt(used[k])}，应为 {_fmt(expected[k])}。{zh}")
+
+
+def resume(fn: Callable, make_run: Callable, at: int = 5) -> Result:
+    """Check ``fn(checkpoint, model) -> (optimizer, scheduler)``: a 12-epoch run with
+    ``make_run(model) -> (optimizer, scheduler)`` is saved after ``at`` epochs (model, optimizer
+    and scheduler state, and the epoch, through torch.save) and resumed by ``fn`` on a new model;
+    the lr of every epoch and the final weights must equal those of the run never interrupted."""
+    from .pitfalls import resume as resumed_run
+
+    got, problem = _answer(resumed_run, (fn, make_run, at), "while resuming",
+                           "在恢复训练时")
+    if problem is not None:  # a failed Result is falsy: test for None
+        if "initial_lr" in problem.message:
+            return _no("Your function raised KeyError: 'initial_lr'. A scheduler built with "
+                       "last_epoch >= 0 needs each group's initial_lr, which only the optimizer's "
+                       "state_dict brings back; simpler: build it as make_run does and load its "
+                       "own state_dict.",
+                       "你的函数抛出了 KeyError：'initial_lr'。用 last_epoch >= 0 构建的调度器需要"
+                       "每个参数组的 initial_lr，只有优化器的 state_dict 能恢复它；更简单的做法："
+                       "像 make_run 那样构建调度器，再加载它自己的 state_dict。")
+        return problem
+    lrs, whole, at = got.lrs, got.uninterrupted, got.at
+    if np.array_equal(lrs, whole):
+        if got.same_weights:
+            return _ok(f"Right: the lr of all {len(whole)} epochs and the final weights equal "
+                       f"those of the run that was never interrupted.",
+                       f"正确：全部 {len(whole)} 个 epoch 的学习率和最终权重都与从未中断的训练"
+                       f"相同。")
+        return _no("The lr continues exactly, but the weights end differently: load the model's "
+                   "state_dict, and the optimizer's (it holds the momentum buffers).",
+                   "学习率完全接上了，但最终权重不同：要加载模型的 state_dict，也要加载优化器的"
+                   "（动量缓冲区在里面）。")
+    e = int(np.flatnonzero(lrs != whole)[0])
+    if np.array_equal(lrs[at:], whole[:len(whole) - at]):
+        en, zh = ("The lr started over: a new scheduler counts from step 0. Load the scheduler's "
+                  "state_dict too.",
+                  "学习率从头开始了：新建的调度器从第 0 步数起。还要加载调度器的 state_dict。")
+    elif e == at and lrs[at] == whole[0]:
+        en, zh = ("The first epoch after resuming used the lr a freshly built scheduler sets: "
+                  "load the optimizer's state_dict (it holds each group's lr), and load it after "
+                  "the scheduler is built, since building one resets the lr.",
+                  "恢复后的第一个 epoch 用的是新建调度器设置的学习率：要加载优化器的 state_dict"
+                  "（每个参数组的学习率保存在里面），而且要在构建调度器之后加载，因为构建调度器会"
+                  "重设学习率。")
+    else:
+        en, zh = ("Build the optimizer and the scheduler as make_run does, then load the "
+                  "optimizer's state_dict, then the scheduler's.",
+                  "先像 make_run 那样构建优化器和调度器，再依次加载优化器和调度器的 state_dict。")
+    return _no(f"Epoch {e} trained with {_fmt(lrs[e])}, expected {_fmt(whole[e])} (checkpoint "
+               f"after epoch {at}). {en}",
+               f"第 {e} 个 epoch 用的是 {_fmt(lrs[e])}，应为 {_fmt(whole[e])}（检查点保存于第 "
+               f"{at} 个 epoch 之后）。{zh}")
+
+
+_DIGITS_RUNS: dict = {}
+
+
+def _digits_finals(config: dict, seeds) -> np.ndarray:
+    """Final validation accuracies (%) of ``train(seed=s, **config)`` for each seed, trained once
+    per session: two checks asking for the same runs share them."""
+    import json
+
+    from .playground import train
+
+    key = json.dumps(config, sort_keys=True, default=repr) + repr(list(seeds))
+    if key not in _DIGITS_RUNS:
+        _DIGITS_RUNS[key] = np.array([100 * train(seed=s, **config).final_accuracy
+                                      for s in seeds])
+    return _DIGITS_RUNS[key]
+
+
+def half_budget(answer, epochs: int = 6, seeds=range(5)) -> Result:
+    """Check a prediction ``answer`` ("MultiStepLR" or "CosineAnnealingLR"): which of lesson 10's
+    MultiStepLR(milestones=[6, 9]) (written for 12 epochs) and cosine (T_max = the run) ends with
+    the higher mean final validation accuracy over ``seeds`` when the digits run gets only
+    ``epochs`` epochs. The check trains both."""
+    from .capstone import SWEEP
+
+    choices = ("MultiStepLR", "CosineAnnealingLR")
+    if answer is Ellipsis:
+        return _not_yet()
+    if answer not in choices:
+        return _no(f"Answer with one of {choices}, got {answer!r}.",
+                   f"请在 {choices} 中选一个，收到的是 {answer!r}。")
+    means = {}
+    for name in choices:
+        config = next(dict(kw, epochs=epochs) for kw in SWEEP.values() if kw.get("schedule") ==
+                      name and kw.get("optimizer", "sgd") == "sgd")
+        means[name] = float(np.mean(_digits_finals(config, seeds)))
+    winner = max(means, key=means.get)
+    gap = abs(means["CosineAnnealingLR"] - means["MultiStepLR"])
+    by = tr("by more than a point", "领先超过 1 个百分点") if gap > 1 else \
+        tr(f"by {gap:.2f} points", f"领先 {gap:.2f} 个百分点")
+    n = len(list(seeds))
+    if answer == winner:
+        return _ok(f"Right: with {epochs} epochs {winner} wins on average over {n} seeds, {by}. "
+                   f"The milestones [6, 9] were written for 12 epochs: in a {epochs}-epoch run "
+                   f"MultiStepLR never cuts, while the cosine's T_max follows the run.",
+                   f"正确：只有 {epochs} 个 epoch 时，{n} 个种子的平均结果是 {winner} 胜出，{by}。"
+                   f"里程碑 [6, 9] 是为 12 个 epoch 写的：{epochs} 个 epoch 的训练中 MultiStepLR "
+                   f"一次也不下降，而余弦的 T_max 随训练长度而定。")
+    return _no(f"With {epochs} epochs {winner} wins on average over {n} seeds ({by}). Where are "
+               f"the milestones [6, 9] in a {epochs}-epoch run?",
+               f"只有 {epochs} 个 epoch 时，{n} 个种子的平均结果是 {winner} 胜出（{by}）。在 "
+               f"{epochs} 个 epoch 的训练里，里程碑 [6, 9] 落在哪里？")
+
+
+_FIXED = ("task", "epochs", "seed", "batch_size")
+
+
+def beats_constant(choice, epochs: int = 6, margin: float = 1.0, seeds=range(5)) -> Result:
+    """Check ``choice``, the ``train()`` keyword arguments of a schedule (``schedule=`` and its
+    parameters; SGD with momentum at lr 0.3 unless it says otherwise) on lesson 10's digits run
+    cut to ``epochs`` epochs: its mean final validation accuracy over ``seeds`` must beat the
+    constant lr 0.3 by at least ``margin`` points. The check trains both."""
+    from .capstone import SGD
+
+    if choice is Ellipsis:
+        return _not_yet()
+    if not isinstance(choice, dict) or choice.get("schedule") is None:
+        return _no("Write a dict of train() arguments with a schedule, such as "
+                   "dict(schedule=\"StepLR\", step_size=2, gamma=0.5).",
+                   "请写一个带调度的 train() 参数字典，例如 "
+                   "dict(schedule=\"StepLR\", step_size=2, gamma=0.5)。")
+    fixed = sorted(set(choice) & set(_FIXED))
+    if fixed:
+        return _no(f"The check sets {', '.join(_FIXED)} itself; leave {', '.join(fixed)} out.",
+                   f"检查会自己设定 {', '.join(_FIXED)}；请去掉 {', '.join(fixed)}。")
+    base = dict(SGD, epochs=epochs)
+    try:
+        mine = _digits_finals(dict(base, **choice), seeds)
+    except NotImplementedError:
+        return _not_yet()
+    except Exception as exc:  # noqa: BLE001 - the learner's arguments, refused by train()
+        return _raised(exc, "in train()", "在 train() 中")
+    constant = _digits_finals(base, seeds)
+    gain, n = float(np.mean(mine) - np.mean(constant)), len(list(seeds))
+    if gain >= margin:
+        return _ok(f"Right: over {n} seeds your schedule ends at least {margin:g} point above "
+                   f"the constant lr on average, with {epochs} epochs.",
+                   f"正确：在 {n} 个种子上，你的调度在 {epochs} 个 epoch 后的平均结果比恒定学习率"
+                   f"至少高 {margin:g} 个百分点。")
+    hint = (tr(" It is below the constant lr: is the lr too high, or does it drop too late for "
+               f"{epochs} epochs?", f"它还不如恒定学习率：学习率是否太高，或者对 {epochs} 个 "
+               "epoch 来说下降得太晚？") if gain < 0 else
+            tr(" Make sure it ends low within the run: milestones or T_max beyond "
+               f"{epochs} epochs never act.", f"确保它在训练结束前降下来：超过 {epochs} 个 "
+               "epoch 的里程碑或 T_max 不会起作用。"))
+    return _no(f"Mean final validation accuracy {np.mean(mine):.2f} % against the constant "
+               f"lr's {np.mean(constant):.2f} %: {gain:+.2f} points, {margin:g} needed.{hint}",
+               f"平均最终验证准确率 {np.mean(mine):.2f} %，恒定学习率为 {np.mean(constant):.2f} %："
+               f"相差 {gain:+.2f} 个百分点，需要至少 {margin:g}。{hint}")
+
+
 def first_drop(answer, schedule, batches_per_epoch: int, steps: int = 10_000) -> Result:
     """Check ``answer = (epoch, batch)``: the first batch (both counted from 0) that Keras trains
     at a lower lr than the first one, with ``schedule`` (a Keras LearningRateSchedule) evaluated
@@ -577,7 +803,65 @@ def _noam_at(t: int, learning_rate: float, d_model: int, warmup_steps: int) -> f
                        warmup_steps=warmup_steps)[t])
 
 
-# --- lesson 05: reading a range test -------------------------------------------------------------
+# --- lesson 05: a cyclical learning rate by hand, and reading a range test ------------------------
+
+
+def triangular(fn: Callable, base_lr: float = 0.01, max_lr: float = 0.1, step_size_up: int = 5,
+               step_size_down: int = 15, steps: int = 60) -> Result:
+    """Check ``fn(t)``: ``CyclicLR(mode="triangular")`` with these values, step by step against
+    ``curve()``; a hint names the usual mistakes (a symmetric triangle, rise and fall swapped,
+    max_lr taken as the height, base_lr left out, one step off)."""
+    got = _call(fn, steps)
+    if isinstance(got, Result):
+        return got
+    up, down = step_size_up, step_size_down
+
+    def wave(n=steps, **changed):
+        return curve("CyclicLR", n, base_lr=base_lr, max_lr=max_lr,
+                     **{"step_size_up": up, "step_size_down": down, **changed})
+
+    expected = wave()
+    what = (f"CyclicLR(base_lr={base_lr}, max_lr={max_lr}, step_size_up={up}, "
+            f"step_size_down={down})")
+    bad = np.flatnonzero(~np.isclose(got, expected, rtol=1e-6, atol=1e-12))
+    if bad.size == 0:
+        return _ok(f"All {steps} steps match {what}.", f"全部 {steps} 步都与 {what} 一致。")
+    height = (expected - base_lr) / (max_lr - base_lr)
+    en, zh = _known_mistake(got, [
+        (wave(step_size_down=up),
+         f"Your triangle falls as fast as it rises: the fall takes step_size_down={down} steps, "
+         f"the rise step_size_up={up}.",
+         f"你的三角形下降得和上升一样快：下降要用 step_size_down={down} 步，上升是 "
+         f"step_size_up={up} 步。"),
+        (wave(step_size_up=down, step_size_down=up),
+         f"Rise and fall are swapped: the lr rises for step_size_up={up} steps, then falls for "
+         f"step_size_down={down}.",
+         f"上升和下降弄反了：学习率先用 step_size_up={up} 步上升，再用 step_size_down={down} "
+         f"步下降。"),
+        (base_lr + max_lr * height,
+         "The triangle's height is max_lr - base_lr: at the peak the lr is max_lr.",
+         "三角形的高度是 max_lr - base_lr：到达峰值时学习率正好是 max_lr。"),
+        ((max_lr - base_lr) * height,
+         "The wave starts from base_lr, not from 0: add base_lr.",
+         "波形从 base_lr 出发，而不是从 0：要加上 base_lr。"),
+        (wave(steps + 1)[1:],
+         "Your value is the next step's: step 0 is at base_lr, the bottom of the wave.",
+         "你的值是下一步的值：第 0 步应当在 base_lr，也就是波形的底部。"),
+        (np.r_[base_lr, expected[:-1]],
+         "Your value is the previous step's: the change comes one step too late.",
+         "你的值是上一步的值：变化晚了一步。"),
+    ], ("Find the position in the cycle first (t modulo step_size_up + step_size_down), then "
+        "the height of the triangle there.",
+        "先算出在周期中的位置（t 对 step_size_up + step_size_down 取余），再算出三角形在那里的"
+        "高度。"))
+    t = int(bad[0])
+    return _no(f"Step {t} differs from {what}: expected {_fmt(expected[t])}, got {_fmt(got[t])} "
+               f"({bad.size} of {steps} steps differ). {en}",
+               f"第 {t} 步与 {what} 不同：应为 {_fmt(expected[t])}，你的是 {_fmt(got[t])}"
+               f"（{steps} 步中有 {bad.size} 步不同）。{zh}")
+
+
+# --- reading a range test ----------------------------------------------------------------------------
 
 
 def _positive_number(value) -> float | None:
@@ -742,6 +1026,317 @@ def plateau_patience(patience, metrics, plateau_start: int, base_lr: float = 0.1
                f"patience。")
 
 
+# --- lessons 07 and 08: your own scheduler class, Keras schedule, Adam and Adagrad by hand ------
+
+
+def _step_scheduler(cls, base_lr: float, steps: int, resume_at: int | None = None):
+    """lrs of ``cls(optimizer)`` stepped as a loop does; with ``resume_at`` the run is saved
+    after that many steps and continued by a fresh optimizer and scheduler that load both
+    state_dicts."""
+    import torch
+
+    def fresh():
+        opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=base_lr)
+        return opt, cls(opt)
+
+    opt, sched = fresh()
+    out = []
+    for t in range(steps):
+        if t == resume_at:
+            saved = (opt.state_dict(), sched.state_dict())
+            opt, sched = fresh()
+            opt.load_state_dict(saved[0])
+            sched.load_state_dict(saved[1])
+        out.append(float(opt.param_groups[0]["lr"]))
+        opt.step()
+        sched.step()
+    return np.array(out)
+
+
+def scheduler_class(cls, name: str, steps: int = 40, base_lr: float = 0.1,
+                    resume_at: int = 17, **params) -> Result:
+    """Check an ``LRScheduler`` subclass built as ``cls(optimizer)``: stepped by torch for
+    ``steps`` steps it must give catalogue entry ``name``'s curve, and a run saved after
+    ``resume_at`` steps and resumed from both state_dicts must continue it exactly."""
+    import warnings
+
+    import torch
+
+    if not (isinstance(cls, type) and issubclass(cls, torch.optim.lr_scheduler.LRScheduler)):
+        return _no(f"Expected a subclass of torch.optim.lr_scheduler.LRScheduler, got {cls!r}.",
+                   f"需要 torch.optim.lr_scheduler.LRScheduler 的子类，收到的是 {cls!r}。")
+    expected = curve(name, steps, base_lr=base_lr, **params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # torch's get_lr-outside-step notice
+        got, problem = _answer(_step_scheduler, (cls, base_lr, steps), "while torch stepped it",
+                               "在 torch 调用它时")
+        if problem is not None:  # a failed Result is falsy: test for None
+            return problem
+        resumed, problem = _answer(_step_scheduler, (cls, base_lr, steps, resume_at),
+                                   "after load_state_dict", "在 load_state_dict 之后")
+        if problem is not None:
+            return problem
+    at, n_bad = _first_difference(got, expected)
+    if at < 0:
+        at, _ = _first_difference(resumed, expected)
+        if at < 0:
+            return _ok(f"All {steps} steps match the catalogue's curve, and a run saved after "
+                       f"step {resume_at} and resumed from both state_dicts continues it exactly.",
+                       f"全部 {steps} 步都与调度目录的曲线一致；在第 {resume_at} 步后保存、再从两个 "
+                       f"state_dict 恢复的训练也完全接上了。")
+        return _no(f"Your curve is right, but after resuming at step {resume_at} step {at} gets "
+                   f"{_fmt(resumed[at])}, expected {_fmt(expected[at])}. Keep every value the "
+                   f"schedule needs in attributes (state_dict saves them) and compute the lr "
+                   f"from self.last_epoch and self.base_lrs.",
+                   f"曲线是对的，但在第 {resume_at} 步恢复后，第 {at} 步得到 {_fmt(resumed[at])}，"
+                   f"应为 {_fmt(expected[at])}。把调度需要的值都存成属性（state_dict 会保存它们），"
+                   f"并用 self.last_epoch 和 self.base_lrs 计算学习率。")
+    t = np.arange(steps)
+    w = params.get("milestones", [0])[0]
+    members = dict(params.get("schedulers", []))
+    ramp, decay = members.get("LinearLR", {}), members.get("StepLR", {})
+    start, size = ramp.get("start_factor", 1 / 3), decay.get("step_size", 30)
+    gamma = decay.get("gamma", 0.1)
+    mistakes = (
+        (expected / base_lr, "get_lr returns learning rates, not factors: multiply by each of "
+                             "self.base_lrs (LambdaLR is the one that multiplies for you).",
+         "get_lr 返回的是学习率，不是因子：要乘上 self.base_lrs 里的每个值（替你相乘的是 "
+         "LambdaLR）。"),
+        (base_lr * np.where(t < w, start + (1 - start) * t / w, gamma ** (t // size)),
+         f"The decay counts its epochs from the end of the warm-up: use (t - {w}) // {size}.",
+         f"衰减要从预热结束时开始数 epoch：用 (t - {w}) // {size}。"),
+        (base_lr * np.where(t < w, start + (1 - start) * (t + 1) / w,
+                            gamma ** ((t - w) // size)),
+         f"The ramp reaches the full rate one step early: at step t it is start_factor + "
+         f"(1 - start_factor) * t / {w}, so step 0 trains at start_factor.",
+         f"线性上升早了一步到达完整学习率：第 t 步的因子是 start_factor + (1 - start_factor) * "
+         f"t / {w}，所以第 0 步用的是 start_factor。"),
+    )
+    if np.all(np.diff(got[w:]) < 0) and np.all(np.diff(expected[w:]) <= 0):
+        en, zh = ("Your lr keeps falling at every step: in the chainable form group['lr'] "
+                  "already holds the last step's lr, so multiplying it every step compounds. "
+                  "Compute from self.base_lrs and self.last_epoch instead.",
+                  "你的学习率每一步都在下降：链式写法里 group['lr'] 已经是上一步的学习率，每步都乘"
+                  "就会累乘。改用 self.base_lrs 和 self.last_epoch 计算。")
+    else:
+        en, zh = _known_mistake(got, mistakes, _hint(got, expected, at, lambda a, b: math.isclose(
+            a, b, rel_tol=1e-6, abs_tol=1e-12)))
+    return _no(f"Step {at}: expected {_fmt(expected[at])}, got {_fmt(got[at])} ({n_bad} of "
+               f"{steps} steps differ). {en}",
+               f"第 {at} 步：应为 {_fmt(expected[at])}，你的是 {_fmt(got[at])}（{steps} 步中有 "
+               f"{n_bad} 步不同）。{zh}")
+
+
+def keras_schedule(schedule, name: str, epochs: int, batches_per_epoch: int,
+                   base_lr: float = 0.1, **params) -> Result:
+    """Check a Keras ``LearningRateSchedule`` object: on a real Keras optimizer, read at every
+    iteration of ``epochs`` epochs of ``batches_per_epoch`` batches, it must give catalogue entry
+    ``name``'s per-epoch curve; rebuilt from its ``get_config()`` it must give the same."""
+    from .keras_bridge import _drive_optimizer, _keras
+
+    keras = _keras()
+    if not isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule):
+        return _no(f"Expected an instance of your LearningRateSchedule subclass, got {schedule!r}.",
+                   f"需要你的 LearningRateSchedule 子类的一个实例，收到的是 {schedule!r}。")
+    steps = epochs * batches_per_epoch
+    expected = np.repeat(curve(name, epochs, base_lr=base_lr, **params), batches_per_epoch)
+
+    def on_optimizer(s):
+        return _drive_optimizer(keras.optimizers.SGD(learning_rate=s), steps)
+
+    got, problem = _answer(on_optimizer, (schedule,), "when Keras called it", "在 Keras 调用它时")
+    if problem is not None:  # a failed Result is falsy: test for None
+        return problem
+    bad = np.flatnonzero(~np.isclose(got, expected, rtol=1e-5, atol=1e-12))
+    if bad.size == 0:
+        rebuilt, problem = _answer(lambda s: on_optimizer(type(s).from_config(s.get_config())),
+                                   (schedule,), "rebuilt from get_config()",
+                                   "从 get_config() 重建时")
+        if problem is not None:
+            return problem
+        if np.allclose(rebuilt, expected, rtol=1e-5):
+            return _ok(f"Keras trains at the {name} curve at all {steps} iterations "
+                       f"({epochs} epochs of {batches_per_epoch}), and from get_config() too.",
+                       f"Keras 在全部 {steps} 次迭代（{epochs} 个 epoch，每个 {batches_per_epoch}"
+                       f" 次）都得到 {name} 的曲线；从 get_config() 重建后也一样。")
+        return _no("The schedule is right, but rebuilt from get_config() it gives another "
+                   "curve: get_config must return every argument of __init__.",
+                   "调度本身是对的，但从 get_config() 重建后曲线变了：get_config 必须返回 __init__ "
+                   "的全部参数。")
+    k = int(bad[0])
+    epoch, batch = divmod(k, batches_per_epoch)
+    drop, due = np.flatnonzero(np.diff(got) < 0), np.flatnonzero(np.diff(expected) < 0)
+    if drop.size and due.size and (drop[0] + 1) * batches_per_epoch == due[0] + 1:
+        en, zh = ("Keras calls the schedule with the optimizer's iteration count, not the epoch: "
+                  "divide the step by the batches per epoch first.",
+                  "Keras 用优化器的迭代次数调用调度，不是 epoch：先把 step 除以每个 epoch 的 batch "
+                  "数。")
+    elif len(set(np.round(got[:batches_per_epoch * 3], 12))) > 3:
+        en, zh = ("Your lr changes between the drops: StepLR is a staircase, so floor the "
+                  "division (keras.ops.floor_divide or //).",
+                  "你的学习率在两次下降之间也在变：StepLR 是阶梯，除法要向下取整"
+                  "（keras.ops.floor_divide 或 //）。")
+    else:
+        en, zh = ("Compare the iteration where your lr first drops with the first iteration of "
+                  "the epoch where StepLR drops.",
+                  "把你的学习率第一次下降的迭代，和 StepLR 下降那个 epoch 的第一次迭代对照一下。")
+    return _no(f"Iteration {k} (epoch {epoch}, batch {batch}): Keras trains at {_fmt(got[k])}, "
+               f"expected {_fmt(expected[k])}. {en}",
+               f"第 {k} 次迭代（epoch {epoch}，batch {batch}）：Keras 用的是 {_fmt(got[k])}，应为 "
+               f"{_fmt(expected[k])}。{zh}")
+
+
+ADAM_CASES = ((0.01, 0.9, 0.999, 1e-8, 1.0), (0.1, 0.8, 0.99, 1e-8, 1.0),
+              (0.001, 0.9, 0.999, 1e-8, 1e-7), (0.05, 0.0, 0.9, 1e-3, 0.1))
+
+
+def _adam_variants(w, g, m, v, t, lr, b1, b2, eps):
+    """What the common slips give from the same inputs: (w, hint en, hint zh)."""
+    m1, v1 = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g * g
+    c1, c2 = 1 - b1 ** t, 1 - b2 ** t
+    with np.errstate(all="ignore"):
+        return (
+            (w - lr * m1 / (np.sqrt(v1) + eps),
+             "That is Adam without bias correction: divide m by 1 - beta1**t and v by "
+             "1 - beta2**t before using them.",
+             "这是没有偏差修正的 Adam：使用前要把 m 除以 1 - beta1**t，把 v 除以 1 - beta2**t。"),
+            (w - lr * (m1 / c1) / np.sqrt(v1 / c2 + eps),
+             "eps goes outside the square root: sqrt(v_hat) + eps.",
+             "eps 要加在平方根外面：sqrt(v_hat) + eps。"),
+            (w - lr * math.sqrt(c2) / c1 * m1 / (np.sqrt(v1) + eps),
+             "That is Keras' Adam: it adds eps to sqrt(v) before the correction. torch adds it to "
+             "sqrt(v_hat) = sqrt(v / (1 - beta2**t)).",
+             "这是 Keras 的 Adam：它在修正之前把 eps 加到 sqrt(v) 上。torch 是加到 "
+             "sqrt(v_hat) = sqrt(v / (1 - beta2**t)) 上。"),
+            (w - lr * (m1 / (1 - b1 ** (t + 1))) / (np.sqrt(v1 / (1 - b2 ** (t + 1))) + eps),
+             "The correction uses t, the number of this step counted from 1 (1 - beta**t), "
+             "not t + 1.",
+             "修正用的是 t，即从 1 开始数的本步序号（1 - beta**t），不是 t + 1。"),
+            (w - lr * (m / c1) / (np.sqrt(v / c2) + eps),
+             "Update m and v with this step's gradient first, then use the new values.",
+             "先用本步的梯度更新 m 和 v，再用更新后的值。"),
+            (w + lr * (m1 / c1) / (np.sqrt(v1 / c2) + eps),
+             "The step goes against the gradient: w - lr * ...",
+             "这一步应当逆着梯度走：w - lr * ..."),
+        )
+
+
+def adam_step(fn: Callable, steps: int = 20) -> Result:
+    """Check ``fn(w, g, m, v, t, lr, beta1, beta2, eps) -> (w, m, v)``, one Adam step (t counts
+    from 1; m and v the raw moving averages, not bias-corrected), run as a loop over random
+    gradients with several settings against ``torch.optim.Adam`` on the same gradients."""
+    import torch
+
+    for case, (lr, b1, b2, eps, scale) in enumerate(ADAM_CASES):
+        rng = np.random.default_rng(case)
+        grads = scale * rng.normal(0.3, 1.0, (steps, 4))
+        p = torch.tensor(rng.normal(0, 1, 4), dtype=torch.float64, requires_grad=True)
+        opt = torch.optim.Adam([p], lr=lr, betas=(b1, b2), eps=eps)
+        w, m, v = p.detach().numpy().copy(), np.zeros(4), np.zeros(4)
+        for t, g in enumerate(grads, start=1):
+            inputs = (w.copy(), g.copy(), m.copy(), v.copy(), t, lr, b1, b2, eps)
+            answer, problem = _answer(fn, inputs, f"at step {t}", f"在第 {t} 步")
+            if problem is not None:  # a failed Result is falsy: test for None
+                return problem
+            try:
+                w_new, m_new, v_new = (np.asarray(a, dtype=float).reshape(4) for a in answer)
+            except (TypeError, ValueError):
+                return _no(f"Return (w, m, v): the new parameters and moving averages; got "
+                           f"{answer!r}.",
+                           f"请返回 (w, m, v)：新的参数和两个移动平均；收到的是 {answer!r}。")
+            p.grad = torch.tensor(g)
+            opt.step()
+            want = p.detach().numpy().copy()
+            state = opt.state[p]
+            want_m, want_v = state["exp_avg"].numpy(), state["exp_avg_sq"].numpy()
+            setting = f"lr={lr:g}, beta1={b1:g}, beta2={b2:g}, eps={eps:g}"
+            if not np.allclose(w_new, want, rtol=1e-9, atol=0):
+                hint = next(((en, zh) for cand, en, zh in _adam_variants(*inputs)
+                             if np.allclose(w_new, cand, rtol=1e-9, atol=0)),
+                            ("Compare each line with the update rule of the lesson.",
+                             "把每一行和课里的更新规则对照一下。"))
+                return _no(f"Step {t} ({setting}, gradients ~{scale:g}): torch gives w[0] = "
+                           f"{want[0]:.10g}, yours {w_new[0]:.10g}. {hint[0]}",
+                           f"第 {t} 步（{setting}，梯度约 {scale:g}）：torch 得到 w[0] = "
+                           f"{want[0]:.10g}，你的是 {w_new[0]:.10g}。{hint[1]}")
+            if not (np.allclose(m_new, want_m, rtol=1e-9) and np.allclose(v_new, want_v,
+                                                                          rtol=1e-9)):
+                return _no(f"Step {t}: w is right, but return the raw moving averages m and v "
+                           f"(before the bias correction): the next step builds on them.",
+                           f"第 {t} 步：w 是对的，但要返回未经偏差修正的移动平均 m 和 v："
+                           f"下一步要在它们的基础上继续。")
+            w, m, v = w_new, m_new, v_new
+    return _ok(f"Your Adam step matches torch.optim.Adam at every step of {len(ADAM_CASES)} runs "
+               f"of {steps} random gradients (different lr, betas, eps and gradient sizes).",
+               f"你的 Adam 一步在 {len(ADAM_CASES)} 组各 {steps} 个随机梯度（不同的 lr、betas、eps "
+               f"和梯度大小）的每一步都与 torch.optim.Adam 一致。")
+
+
+ADAGRAD_CASES = ((0.01, 0.5, 1), (0.01, 0.5, 100), (0.1, 2.0, 25), (0.5, -0.1, 400),
+                 (0.05, 3.0, 7))
+
+
+def adagrad_effective_lr(fn: Callable) -> Result:
+    """Check ``fn(lr, g, n)``: the factor torch's Adagrad multiplies the gradient by at step n
+    (counted from 1) when every step's gradient is the constant ``g``, measured by running
+    ``torch.optim.Adagrad``."""
+    import torch
+
+    got, want = [], []
+    for lr, g, n in ADAGRAD_CASES:
+        answer, problem = _answer(fn, (lr, g, n), f"for lr={lr}, g={g}, n={n}",
+                                  f"在 lr={lr}、g={g}、n={n} 时")
+        if problem is not None:  # a failed Result is falsy: test for None
+            return problem
+        try:
+            if isinstance(answer, (str, bytes)):
+                raise TypeError
+            got.append(float(answer))
+        except (TypeError, ValueError):
+            return _no(f"Return a number; got {answer!r}.", f"请返回一个数；收到的是 {answer!r}。")
+        p = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+        opt = torch.optim.Adagrad([p], lr=lr)
+        before = 0.0
+        for _ in range(n):
+            before = float(p.detach()[0])
+            p.grad = torch.full((1,), float(g), dtype=torch.float64)
+            opt.step()
+        want.append(abs(float(p.detach()[0]) - before) / abs(g))
+    wrong = [i for i in range(len(got)) if not math.isclose(got[i], want[i], rel_tol=1e-6)]
+    if wrong:
+        mistakes = (
+            (lambda lr, g, n: lr / math.sqrt(n),
+             "That is how far the parameter moves; the effective lr is the factor on the "
+             "gradient: divide by |g|.",
+             "这是参数移动的距离；有效学习率是乘在梯度上的因子：再除以 |g|。"),
+            (lambda lr, g, n: lr, "That is the lr itself: Adagrad divides it by the square root "
+             "of the sum of every squared gradient so far, which grows with n.",
+             "这是学习率本身：Adagrad 会把它除以迄今所有梯度平方之和的平方根，而这个和随 n 增长。"),
+            (lambda lr, g, n: lr / (n * abs(g)), "The sum of squares grows like n, but the step "
+             "is divided by its square root.", "平方和按 n 增长，但步长除的是它的平方根。"),
+            (lambda lr, g, n: lr / (n * g * g), "Divide by the square root of the sum, not by "
+             "the sum.", "要除以平方和的平方根，而不是平方和本身。"),
+            (lambda lr, g, n: lr / (math.sqrt(max(n - 1, 1)) * abs(g)),
+             "The sum already includes this step's gradient: n terms at step n.",
+             "平方和已经包含本步的梯度：第 n 步有 n 项。"))
+        hint = next(((en, zh) for f, en, zh in mistakes if all(
+            math.isclose(got[i], f(*case), rel_tol=1e-6) for i, case in enumerate(ADAGRAD_CASES))),
+            ("Write G after n steps of the same gradient, then the factor lr / (sqrt(G) + eps).",
+             "先写出 n 步相同梯度之后的 G，再写因子 lr / (sqrt(G) + eps)。"))
+        i = wrong[0]
+        lr, g, n = ADAGRAD_CASES[i]
+        return _no(f"lr={lr}, g={g}, n={n}: torch's Adagrad multiplies the gradient by "
+                   f"{_fmt(want[i])}, yours says {_fmt(got[i])}. {hint[0]}",
+                   f"lr={lr}、g={g}、n={n}：torch 的 Adagrad 把梯度乘以 {_fmt(want[i])}，你的答案"
+                   f"是 {_fmt(got[i])}。{hint[1]}")
+    return _ok(f"Right in all {len(ADAGRAD_CASES)} cases: after n steps of the same gradient g the "
+               f"factor is lr / (sqrt(n) |g| + eps), so the parameter moves about lr / sqrt(n) "
+               f"per step whatever g is.",
+               f"全部 {len(ADAGRAD_CASES)} 种情况都对：同一个梯度 g 走了 n 步之后，因子是 "
+               f"lr / (sqrt(n) |g| + eps)，所以不论 g 多大，参数每步大约移动 lr / sqrt(n)。")
+
+
 __all__ = ["Result", "descent", "first_drop", "half_life_gamma", "keras_callback", "loop",
            "noam", "plateau_drops", "plateau_patience", "polynomial_cycle", "range_reading",
-           "restarts", "schedule", "warmup_factor"]
+           "restarts", "schedule", "triangular", "warmup_factor",
+           "adagrad_effective_lr", "adam_step", "keras_schedule", "scheduler_class"]

@@ -67,29 +67,110 @@ def describe(name: str, **params):
     return Markdown(card(name, **params))
 
 
-def lr_table(curves: dict, at) -> str:
+def lr_table(curves: dict, at, row=None, mark: bool = True) -> str:
     """A Markdown table of learning rates at the steps ``at``: one column per ``{label: array}``
     entry (a label: see ``lrlessons.plotting.words``), so frameworks or schedules can be read
     side by side. A cell where a column differs
-    from the first one is marked."""
+    from the first one is marked (``mark=False``: columns meant to differ, not marked).
+    ``row`` labels the first column (a ``words`` label such as "epoch"; default "step t")."""
     from .plotting import words
 
     arrays = {words(k, figure=False): list(map(float, v)) for k, v in curves.items()}
     first = next(iter(arrays.values()))
-    head = f"| {tr('step', '步数')} t | " + " | ".join(arrays) + " |"
+    index = f"{tr('step', '步数')} t" if row is None else words(row, figure=False)
+    head = f"| {index} | " + " | ".join(arrays) + " |"
     lines = [head, "|---:|" + "---:|" * len(arrays)]
     for t in at:
         cells = []
         for values in arrays.values():
             v = values[t]
-            differs = abs(v - first[t]) > 1e-6 * max(abs(first[t]), 1e-12)
+            differs = mark and abs(v - first[t]) > 1e-6 * max(abs(first[t]), 1e-12)
             cells.append(f"**{v:.6g}** ≠" if differs else f"{v:.6g}")
         lines.append(f"| {t} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
-def show_table(curves: dict, at):
+def show_table(curves: dict, at, row=None, mark: bool = True):
     """Display ``lr_table`` in a notebook."""
     from IPython.display import Markdown
 
-    return Markdown(lr_table(curves, at))
+    return Markdown(lr_table(curves, at, row=row, mark=mark))
+
+
+# --- the rosetta table: every schedule in every framework ---------------------------------------
+
+
+def five_step_warmup(t):
+    """LambdaLR's example factor in the rosetta table: a 5-step linear warm-up."""
+    return min(1.0, (t + 1) / 5)
+
+
+def times_095(t):
+    """MultiplicativeLR's example factor in the rosetta table: 0.95 per step."""
+    return 0.95
+
+
+# Parameters for the entries whose playground suggestion leaves a required one out.
+ROSETTA_EXAMPLES = {
+    "LambdaLR": dict(lr_lambda=five_step_warmup),
+    "MultiplicativeLR": dict(lr_lambda=times_095),
+    "SequentialLR": dict(schedulers=[("LinearLR", dict(start_factor=0.1, total_iters=5)),
+                                     ("CosineAnnealingLR", dict(T_max=55))], milestones=[5]),
+    "ChainedScheduler": dict(schedulers=[("ExponentialLR", dict(gamma=0.95)),
+                                         ("ConstantLR", dict(factor=0.5, total_iters=5))]),
+}
+
+
+def rosetta_cells(base_lr: float = 0.1) -> dict[str, dict[str, tuple[str, str | None]]]:
+    """For every catalogue entry (with its playground suggestion, or ``ROSETTA_EXAMPLES``) and
+    every framework: ("line", the code ``lrlessons.code`` writes), ("none", None) when the
+    framework has no equivalent, or ("refused", why) when it has one but not for these values."""
+    from .catalogue import SCHEDULES
+    from .frameworks import write
+
+    out = {}
+    for name, spec in SCHEDULES.items():
+        params = dict(ROSETTA_EXAMPLES.get(name, spec.suggested))
+        if spec.metric:
+            params = {"metrics": [], **params}
+        p, row = resolve(spec, params), {}
+        for key in FRAMEWORKS:
+            if key not in spec.code:
+                row[key] = ("none", None)
+                continue
+            written = write(spec, key, check_base_lr(base_lr), p)
+            if written.text is None:
+                row[key] = ("refused", pick(vars(written.why)) if written.why else "")
+            else:
+                row[key] = ("line", written.text)
+        out[name] = row
+    return out
+
+
+def rosetta(base_lr: float = 0.1) -> str:
+    """A Markdown table: every schedule of the catalogue, one column per framework, with the line
+    that framework writes it in (run as written by the tests), "no equivalent" where it has
+    none, and a numbered note where it has one but not for the example values."""
+    head = "| " + tr("schedule", "调度") + " | " + " | ".join(FRAMEWORKS.values()) + " |"
+    lines, notes = [head, "|---|" + "---|" * len(FRAMEWORKS)], []
+    for name, row in rosetta_cells(base_lr).items():
+        cells = []
+        for kind, text in row.values():
+            if kind == "line":
+                cells.append("`" + text.replace("|", "\\|") + "`")
+            elif kind == "none":
+                cells.append(tr("no equivalent", "没有对应写法"))
+            else:
+                notes.append(text)
+                cells.append(tr(f"not for these values ({len(notes)})",
+                                f"这组参数下没有（{len(notes)}）"))
+        lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
+    lines += [""] + [f"({i}) {why}" + "  " for i, why in enumerate(notes, 1)]
+    return "\n".join(lines)
+
+
+def show_rosetta(base_lr: float = 0.1):
+    """Display ``rosetta`` in a notebook."""
+    from IPython.display import Markdown
+
+    return Markdown(rosetta(base_lr))

@@ -298,11 +298,22 @@ class TrainingExplorer(Explorer):
 
     HISTORY = 6
 
+    # train() settings a lesson may hold fixed for every run of the explorer (not sliders).
+    SETTINGS = ("optimizer", "batch_size", "momentum", "betas", "weight_decay", "accumulate",
+                "task")
+
     def __init__(self, schedules=None, schedule: str | None = None, base_lr: float | None = None,
-                 epochs: int | None = None):
+                 epochs: int | None = None, **settings):
         from . import playground as pg
 
         self.pg = pg
+        unknown = sorted(set(settings) - set(self.SETTINGS))
+        if unknown:
+            allowed = ", ".join(self.SETTINGS)
+            raise fail(f"train_explorer cannot hold {', '.join(unknown)} fixed (allowed: "
+                       f"{allowed})", f"train_explorer 不能固定 {', '.join(unknown)}（可以固定的有："
+                       f"{allowed}）", TypeError)
+        self.settings = settings
         names = [None, *(n for n, s in SCHEDULES.items() if s.trainable)] if schedules is None \
             else list(schedules)
         for n in names:
@@ -348,6 +359,9 @@ class TrainingExplorer(Explorer):
                                layout.stack([self.train_button, self.clear_button],
                                             widgets.HBox)])]),
             self.status, self.figure.image, self.legend])
+        if settings:  # say what every run shares that no control shows
+            self.status.value = tr("every run: ", "每次训练都用：") + ", ".join(
+                f"<code>{k}={v!r}</code>" for k, v in settings.items())
         layout.fit_labels(self.widget)
         self.draw()
 
@@ -369,6 +383,8 @@ class TrainingExplorer(Explorer):
             return
         spec = get(name)
         given = dict(spec.suggested)
+        if spec.metric:  # the run feeds its own validation loss: no data to give here
+            given["metrics"] = []
         # The run fills the run-length parameter (T_max, total_steps, ...) with its own length:
         # start it at None ("the whole run"), a slider away from a value of the learner's.
         self.entry = EntryControls(spec, given, none_for=(spec.run_length,))
@@ -378,10 +394,11 @@ class TrainingExplorer(Explorer):
         """Train once with the current settings; returns the Run (None when refused)."""
         name = self.schedule
         params = self.entry.values() if self.entry is not None else {}
+        params.pop("metrics", None)  # ReduceLROnPlateau: the playground passes the val loss
         self.status.value = tr("training…", "训练中……")
         try:
             run = self.pg.train(name, epochs=self.epochs.value, base_lr=self.base_lr.value,
-                                step_per=self.step_per.value, **params)
+                                step_per=self.step_per.value, **self.settings, **params)
         except (ValueError, TypeError) as exc:
             self.status.value = f"<span style='{ERROR_STYLE}'>{_escape(message(exc))}</span>"
             return None
@@ -440,11 +457,12 @@ def compare(entries, steps: int | None = None, base_lr: float = 0.1,
 
 
 def train_explorer(schedules=None, schedule: str | None = None, base_lr: float | None = None,
-                   epochs: int | None = None) -> TrainingExplorer:
+                   epochs: int | None = None, **settings) -> TrainingExplorer:
     """The training playground with a Train button: ``schedules`` limits the choice (None in
-    the list is the constant lr), ``schedule`` is the one selected first."""
+    the list is the constant lr), ``schedule`` is the one selected first. ``settings`` are
+    ``train()`` arguments every run uses (``optimizer="adam", batch_size=400``)."""
     return TrainingExplorer(schedules=schedules, schedule=schedule, base_lr=base_lr,
-                            epochs=epochs)
+                            epochs=epochs, **settings)
 
 
 __all__ = ["CompareExplorer", "EntryControls", "Explorer", "ScheduleExplorer",

@@ -54,9 +54,11 @@ def keras_values(schedule, steps: int, base_lr: float = 0.1, metrics=None) -> np
     """The learning rates a Keras object gives at steps 0..steps-1: any ``LearningRateSchedule``
     (yours too), a ``LearningRateScheduler`` callback driven epoch by epoch, or a
     ``ReduceLROnPlateau`` callback fed ``metrics`` as val_loss, on an SGD optimizer that starts
-    at ``base_lr``."""
+    at ``base_lr``; or a Keras optimizer (a reloaded model's too), read at each iteration."""
     steps, base_lr = check_steps(steps), check_base_lr(base_lr)
     callbacks = _keras().callbacks
+    if isinstance(schedule, _keras().optimizers.Optimizer):
+        return _drive_optimizer(schedule, steps)
     if isinstance(schedule, callbacks.LearningRateScheduler):
         return _drive_scheduler(schedule, base_lr, steps)
     if isinstance(schedule, callbacks.ReduceLROnPlateau):
@@ -82,6 +84,21 @@ def _evaluate_schedule(schedule, steps: int) -> np.ndarray:
         pass
     return np.fromiter((float(ops.convert_to_numpy(schedule(int(i)))) for i in t),
                        np.float64, steps)
+
+
+def _drive_optimizer(optimizer, steps: int) -> np.ndarray:
+    """An optimizer's ``learning_rate`` with its ``iterations`` set to 0..steps-1 (public API:
+    what the optimizer would use at each step), its own count put back afterwards."""
+    ops = _keras().ops
+    before = int(ops.convert_to_numpy(optimizer.iterations))
+    out = np.empty(steps)
+    try:
+        for t in range(steps):
+            optimizer.iterations.assign(t)
+            out[t] = ops.convert_to_numpy(optimizer.learning_rate)
+    finally:
+        optimizer.iterations.assign(before)
+    return out
 
 
 def _optimizer_holder(base_lr: float):

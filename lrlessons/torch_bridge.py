@@ -89,13 +89,14 @@ def torch_curve(name: str, steps: int, base_lr: float = 0.1, **params) -> np.nda
     return check_finite(name, out, rounding=1e-12 * np.nanmax(np.abs(out), initial=0.0))
 
 
-def step_torch(optimizer, scheduler, steps: int, metrics=None) -> np.ndarray:
+def step_torch(optimizer, scheduler, steps: int, metrics=None, key: str = "lr") -> np.ndarray:
     """Step any torch scheduler as a training loop does (optimizer.step(), then
     scheduler.step(), with the metric for a metric-driven one), recording
-    ``param_groups[0]["lr"]`` before each optimizer step."""
+    ``param_groups[0][key]`` before each optimizer step (``key="momentum"``: the momentum that
+    CyclicLR and OneCycleLR cycle)."""
     out = np.empty(steps)
     for t in range(steps):
-        out[t] = optimizer.param_groups[0]["lr"]
+        out[t] = optimizer.param_groups[0][key]
         if t == steps - 1:
             break
         optimizer.step()
@@ -104,6 +105,18 @@ def step_torch(optimizer, scheduler, steps: int, metrics=None) -> np.ndarray:
         else:
             scheduler.step()
     return out
+
+
+def torch_momenta(name: str, steps: int, base_lr: float = 0.1, **params) -> np.ndarray:
+    """The momentum of each step when torch's own scheduler runs on SGD with momentum 0.9, read
+    from ``param_groups[0]["momentum"]`` as ``torch_curve`` reads the lr: CyclicLR and OneCycleLR
+    move it opposite to the lr (``cycle_momentum=True``), every other schedule leaves 0.9."""
+    spec = get(name)
+    steps = check_steps(steps)
+    resolve(spec, params, steps)
+    optimizer = make_optimizer(base_lr)
+    scheduler = torch_scheduler(name, optimizer, **params)
+    return step_torch(optimizer, scheduler, steps, params.get("metrics"), key="momentum")
 
 
 def wrong_order_curve(name: str, steps: int, base_lr: float = 0.1, **params) -> np.ndarray:
@@ -115,7 +128,8 @@ def wrong_order_curve(name: str, steps: int, base_lr: float = 0.1, **params) -> 
 
     spec = get(name)
     steps = check_steps(steps)
-    resolve(spec, params, steps + 1)
+    # steps values need steps scheduler calls (and, for a metric, steps values of it)
+    resolve(spec, params, steps + 1 if spec.metric else steps)
     optimizer = make_optimizer(base_lr)
     scheduler = torch_scheduler(name, optimizer, **params)
     metrics = params.get("metrics")
@@ -130,5 +144,5 @@ def wrong_order_curve(name: str, steps: int, base_lr: float = 0.1, **params) -> 
 
 
 __all__ = ["CatalogueLR", "OUR_SCHEDULERS", "make_optimizer", "step_torch", "torch_curve",
-           "torch_scheduler", "wrong_order_curve",
+           "torch_momenta", "torch_scheduler", "wrong_order_curve",
            *OUR_SCHEDULERS]

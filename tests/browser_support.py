@@ -49,7 +49,8 @@ LAYOUTS = {
 }
 MIN_CONTROL_PX = 100  # the least visible width of a slider's track, a dropdown or a text box
 LANGS = ("en", "zh")
-LESSONS = ("index", "00_learning_rate", "01_step_decay", "02_cosine")
+# The course in order: the index, then every lesson notebooks/en/ holds (NN_name.ipynb).
+LESSONS = ("index", *sorted(p.stem for p in (REPO / "notebooks" / "en").glob("[0-9][0-9]_*.ipynb")))
 
 # Generous: the first kernel start imports numpy/matplotlib cold on a 2-core machine.
 KERNEL_READY_MS = 120_000

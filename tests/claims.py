@@ -346,16 +346,32 @@ def train_configs(names, seeds=SEEDS) -> dict:
 
 
 def to_records(runs: dict) -> dict:
-    """What the claims read of each run, as JSON-ready lists (for a parent process)."""
-    return {name: [dict(loss=[float(v) for v in r.loss], accuracy=[float(v) for v in r.accuracy],
-                        final_accuracy=float(r.final_accuracy), diverged=bool(r.diverged))
+    """What the claims read of each run, as JSON-ready lists (for a parent process): the
+    per-epoch curves, and per optimizer step the lr used and the batch's loss (lessons 05 and 06
+    read where a range test bottoms out and where a plateau schedule cuts)."""
+    def floats(values):
+        return [float(v) for v in values]
+
+    return {name: [dict(loss=floats(r.loss), accuracy=floats(r.accuracy),
+                        final_accuracy=float(r.final_accuracy), diverged=bool(r.diverged),
+                        val_loss=floats(r.val_loss), lrs=floats(r.lrs),
+                        step_losses=floats(r.step_losses),
+                        batches_per_epoch=int(r.batches_per_epoch), seed=int(r.seed))
                    for r in rs] for name, rs in runs.items()}
 
 
 def from_records(records: dict) -> dict:
-    """The inverse of ``to_records``: runs with numpy curves, ready for ``evaluate``."""
+    """The inverse of ``to_records``: runs with numpy curves, ready for ``evaluate`` (a record
+    without the per-step fields, as an older sweep saved, gives None there)."""
+    def array(r, key):
+        return None if r.get(key) is None else np.asarray(r[key])
+
     return {name: [SimpleNamespace(loss=np.asarray(r["loss"]), accuracy=np.asarray(r["accuracy"]),
-                                   final_accuracy=r["final_accuracy"], diverged=r["diverged"])
+                                   final_accuracy=r["final_accuracy"], diverged=r["diverged"],
+                                   val_loss=array(r, "val_loss"), lrs=array(r, "lrs"),
+                                   step_losses=array(r, "step_losses"),
+                                   batches_per_epoch=r.get("batches_per_epoch"),
+                                   seed=r.get("seed"))
                    for r in rs] for name, rs in records.items()}
 
 

@@ -162,7 +162,7 @@ def entry(draw, name: str):
     if spec.metric:
         cap = len(params["metrics"]) + 1
     elif spec.length is not None:
-        cap = min(STEP_CAP, spec.length(resolved) + 1)
+        cap = min(STEP_CAP, spec.length(resolved))
     else:
         cap = min(STEP_CAP, 2 * _longest(spec, params) + 10)
     steps = draw(st.integers(1, cap))

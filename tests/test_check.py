@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from lrlessons import check
@@ -147,3 +148,474 @@ def test_restarts_are_counted_on_the_curve():
     assert not check.restarts(7, 70, 2, 3)  # 7 + 14 + 28 = 49: the fourth cycle runs past 70
     assert "whole number" in repr(check.restarts(23.3, 70, 2, 3))
     assert "Not written yet" in repr(check.restarts(..., 70, 2, 3))
+
+
+# --- lessons 03 and 04 -----------------------------------------------------------------------
+
+
+def test_half_life_gamma_and_its_common_wrong_answers():
+    assert check.half_life_gamma(lambda h: 0.5 ** (1 / h))
+    assert check.half_life_gamma(lambda h: math.exp(-math.log(2) / h))
+    for wrong, hint in ((lambda h: 1 - math.log(2) / h, "first-order approximation"),
+                        (lambda h: math.log(2) / h, "NaturalExpDecay"),
+                        (lambda h: 0.5 ** h, "Solve gamma^h = 1/2"),
+                        (lambda h: 2 ** (1 / h), "above 1"),
+                        (lambda h: 1 - 0.5 / h, "same fraction"),
+                        (lambda h: 0.9, "gamma^h times the start")):
+        result = check.half_life_gamma(wrong)
+        assert not result and hint in repr(result), repr(result)
+    assert "Not written yet" in repr(check.half_life_gamma(
+        lambda h: (_ for _ in ()).throw(NotImplementedError)))
+    assert "not a number" in repr(check.half_life_gamma(lambda h: "0.95"))
+    use_language("zh")
+    assert "飞桨 NaturalExpDecay" in repr(check.half_life_gamma(lambda h: math.log(2) / h))
+
+
+def _poly(t, span):
+    return (0.1 - 0.001) * (1 - t / span) ** 2 + 0.001
+
+
+def test_polynomial_cycle_is_paddles_and_names_the_usual_mistakes():
+    assert check.polynomial_cycle(lambda t: _poly(t, 20 * max(1, math.ceil(t / 20))))
+    zero = check.polynomial_cycle(lambda t: _poly(t, 20 * math.ceil(t / 20)))
+    assert not zero and "divides by zero at step 0" in repr(zero)
+    for wrong, step, hint in ((lambda t: _poly(t % 20, 20), 20, "warm restarts"),
+                              (lambda t: _poly(t, 20 * (t // 20 + 1)), 20, "ceil, not floor"),
+                              (lambda t: _poly(min(t, 20), 20), 21, "goes up again"),
+                              (lambda t: _poly(t, 20 * max(1, math.ceil(t / 20))) * 2, 0,
+                               "2 times")):
+        result = check.polynomial_cycle(wrong)
+        assert not result and f"Step {step} differs" in repr(result) and hint in repr(result), \
+            repr(result)
+
+
+def _warm_cos(epoch, w=5, n=60):
+    return (epoch + 1) / w if epoch < w else 0.5 * (1 + math.cos(math.pi * (epoch - w) / (n - w)))
+
+
+def test_warmup_factor_never_at_zero():
+    assert check.warmup_factor(_warm_cos)
+    article = check.warmup_factor(lambda e: e / 5 if e < 5 else _warm_cos(e))
+    assert not article and "Epoch 0 trains at lr 0" in repr(article)
+    for wrong, hint in ((lambda e: 0.1 * _warm_cos(e), "not a learning rate"),
+                        (lambda e: (e + 1) / 6 if e < 5 else _warm_cos(e), "full rate"),
+                        (lambda e: _warm_cos(e) if e < 5 else
+                         0.5 * (1 + math.cos(math.pi * e / 60)), "warm-up ends")):
+        result = check.warmup_factor(wrong)
+        assert not result and hint in repr(result), repr(result)
+    use_language("zh")
+    assert "易错点" in repr(check.warmup_factor(lambda e: e / 5 if e < 5 else _warm_cos(e)))
+
+
+def test_noam_peak_and_half_step_against_the_curve():
+    peak = 256 ** -0.5 * 1000 ** -0.5
+    assert check.noam(peak, 4000, d_model=256, warmup_steps=1000)
+    assert check.noam(peak * 0.5, 4000, d_model=256, warmup_steps=1000, learning_rate=0.5)
+    for half, hint in ((2000, "not by 2"), (500, "still in the warm-up"), (4001, "one step off"),
+                       (3000, "solve for t")):
+        result = check.noam(peak, half, d_model=256, warmup_steps=1000)
+        assert not result and hint in repr(result), repr(result)
+    for wrong, hint in ((256 ** -0.5, "keep that factor"), (256 ** -0.5 * 1000 ** -1.5,
+                                                            "not w^-1.5"),
+                        (1000 ** -0.5, "d_model^-0.5")):
+        result = check.noam(wrong, 4000, d_model=256, warmup_steps=1000)
+        assert not result and hint in repr(result), repr(result)
+    assert "Not written yet" in repr(check.noam(..., ..., d_model=256, warmup_steps=1000))
+    assert "whole number" in repr(check.noam(peak, 4000.5, d_model=256, warmup_steps=1000))
+
+
+# --- lesson 05: reading a range test ---------------------------------------------------------------
+
+
+def _range_reading_test(lowest: float = 0.3):
+    """A range test whose smoothed loss is lowest at ``lowest`` (a known curve, no training)."""
+    import numpy as np
+
+    from lrlessons.lr_range import RangeTest
+
+    lrs = np.geomspace(1e-4, 10.0, 201)
+    x, bottom = np.log10(lrs), math.log10(lowest)
+    # Flat up to 1e-3, falling to its lowest at ``lowest``, then rising steeply.
+    loss = np.where(x < -3, 1.1, np.where(x <= bottom, 1.1 - 0.5 * (x + 3) / (bottom + 3),
+                                          0.6 + 2 * (x - bottom)))
+    settings = dict(start_lr=1e-4, end_lr=10.0, steps=200)
+    return RangeTest(lrs, np.concatenate([[loss[0]], loss]), settings, smooth=1)
+
+
+def test_range_reading_accepts_a_factor_of_two_around_the_rule():
+    test = _range_reading_test(0.3)
+    rule = test.lowest_lr / 3
+    for answer in (rule, rule / 1.9, rule * 1.9, 0.1):
+        result = check.range_reading(answer, test)
+        assert result and result.message.startswith("✅"), (answer, result)
+    for answer, hint in ((test.lowest_lr, "stopped falling"), (1.0, "stopped falling"),
+                         (rule * 2.5, "too close"), (rule / 3, "Safe, but slow"),
+                         (3e-4, "barely started to fall")):
+        result = check.range_reading(answer, test)
+        assert not result and hint in result.message, (answer, result)
+    assert "Not written yet" in repr(check.range_reading(..., test))
+    assert "positive number" in repr(check.range_reading(-0.1, test))
+    assert "positive number" in repr(check.range_reading("0.1", test))
+    use_language("zh")
+    assert "合理的 max_lr" in repr(check.range_reading(rule, test))
+    assert "除以 3" in repr(check.range_reading(1.0, test))
+
+
+# --- lesson 06: ReduceLROnPlateau --------------------------------------------------------------------
+
+_PLATEAU = [1.00, 0.85, 0.78, 0.80, 0.79, 0.77, 0.78, 0.78, 0.79, 0.76, 0.77, 0.76, 0.77, 0.78,
+            0.75, 0.76, 0.77, 0.77]
+_PLATEAU_PARAMS = dict(factor=0.5, patience=2, cooldown=2)
+
+
+def test_plateau_drops_against_torch_with_a_hint_per_mistake():
+    assert check.plateau_drops([9, 14], _PLATEAU, **_PLATEAU_PARAMS)
+    assert check.plateau_drops((14, 9), _PLATEAU, **_PLATEAU_PARAMS)  # any order
+    for wrong, hint in (([5, 8, 12, 17], "as Keras counts"), ([8, 13], "one early"),
+                        ([10, 15], "one late"), ([9, 13], "left out the cooldown"),
+                        ([9], "Trace it step by step")):
+        result = check.plateau_drops(wrong, _PLATEAU, **_PLATEAU_PARAMS)
+        assert not result and hint in result.message, (wrong, result)
+        assert "torch drops the lr at epochs [9, 14]" in result.message
+    assert "Not written yet" in repr(check.plateau_drops(..., _PLATEAU, **_PLATEAU_PARAMS))
+    for bad in ("9, 14", [9.5], 9, [True]):
+        assert "list of epochs" in repr(check.plateau_drops(bad, _PLATEAU, **_PLATEAU_PARAMS))
+    use_language("zh")
+    assert "Keras 的数法" in repr(check.plateau_drops([5, 8, 12, 17], _PLATEAU,
+                                                      **_PLATEAU_PARAMS))
+
+
+def test_plateau_patience_after_the_real_plateau_and_within_the_run():
+    from lrlessons.plateau import FLAT_FROM, metric_shape
+
+    descent = metric_shape("descent, then flat", seed=14)
+    for p in (4, 7, 10):
+        result = check.plateau_patience(p, descent, FLAT_FROM, factor=0.5)
+        assert result and f"patience={p}" in result.message
+    early = check.plateau_patience(3, descent, FLAT_FROM, factor=0.5)
+    assert not early and "at epoch 8, while the metric is still falling" in early.message
+    late = check.plateau_patience(11, descent, FLAT_FROM, factor=0.5)
+    assert not late and "never drops in 60 epochs" in late.message
+    assert "Not written yet" in repr(check.plateau_patience(..., descent, FLAT_FROM))
+    for bad in (-1, 2.5, "4", True):
+        assert "whole number" in repr(check.plateau_patience(bad, descent, FLAT_FROM))
+    use_language("zh")
+    assert "平台期" in repr(check.plateau_patience(4, descent, FLAT_FROM, factor=0.5))
+
+
+# --- lesson 09: a loop with gradient accumulation, and resuming from a checkpoint -------------
+
+
+def _accumulating(step_each_micro_batch=False, before=False):
+    def loop(optimizer, scheduler, epochs, micro_batches, accumulate):
+        used = []
+        for _ in range(epochs):
+            for i in range(micro_batches):
+                if step_each_micro_batch and before:
+                    scheduler.step()
+                if (i + 1) % accumulate == 0:
+                    if before and not step_each_micro_batch:
+                        scheduler.step()
+                    used.append(optimizer.param_groups[0]["lr"])
+                    optimizer.step()
+                    if not step_each_micro_batch and not before:
+                        scheduler.step()
+                if step_each_micro_batch and not before:
+                    scheduler.step()
+        return used
+    return loop
+
+
+def test_accumulation_loop_runs_the_learners_loop_on_torch():
+    args = dict(epochs=6, micro_batches=8, accumulate=4)
+    ok = check.accumulation_loop(_accumulating(), "CosineAnnealingLR", **args)
+    assert ok and "all 12 lrs match" in ok.message
+    for loop in (_accumulating(step_each_micro_batch=True),
+                 _accumulating(step_each_micro_batch=True, before=True)):
+        result = check.accumulation_loop(loop, "CosineAnnealingLR", **args)
+        assert not result and "4 times too fast" in result.message, result
+    early = check.accumulation_loop(_accumulating(before=True), "CosineAnnealingLR", **args)
+    assert not early and "before optimizer.step()" in early.message
+    overstepped = check.accumulation_loop(_accumulating(step_each_micro_batch=True),
+                                          "OneCycleLR", max_lr=1.0, **args)
+    assert not overstepped and "stepped more often than it has steps" in overstepped.message
+
+    def per_micro_batch(optimizer, scheduler, epochs, micro_batches, accumulate):
+        return [optimizer.param_groups[0]["lr"]] * (epochs * micro_batches)
+
+    assert "one per micro-batch" in repr(check.accumulation_loop(per_micro_batch, **args))
+
+    def stub(*_):
+        raise NotImplementedError
+
+    assert "Not written yet" in repr(check.accumulation_loop(stub))
+    use_language("zh")
+    assert "快了 4 倍" in repr(check.accumulation_loop(_accumulating(step_each_micro_batch=True),
+                                                    **args))
+
+
+def _make_run(model):
+    import torch
+
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    warmup = torch.optim.lr_scheduler.LinearLR(optimizer, start_factor=0.1, total_iters=3)
+    cosine = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=9)
+    return optimizer, torch.optim.lr_scheduler.SequentialLR(optimizer, [warmup, cosine], [3])
+
+
+def _resume(load_model=True, load_optimizer=True, load_scheduler=True):
+    def resume_fn(checkpoint, model):
+        if load_model:
+            model.load_state_dict(checkpoint["model"])
+        optimizer, scheduler = _make_run(model)
+        if load_optimizer:
+            optimizer.load_state_dict(checkpoint["optimizer"])
+        if load_scheduler:
+            scheduler.load_state_dict(checkpoint["scheduler"])
+        return optimizer, scheduler
+    return resume_fn
+
+
+def test_resume_compares_lrs_and_weights_with_the_uninterrupted_run():
+    import torch
+
+    ok = check.resume(_resume(), _make_run, at=5)
+    assert ok and "final weights equal" in ok.message
+    for wrong, hint in ((_resume(load_optimizer=False, load_scheduler=False), "started over"),
+                        (_resume(load_optimizer=False), "freshly built scheduler"),
+                        (_resume(load_model=False), "weights end differently")):
+        result = check.resume(wrong, _make_run, at=5)
+        assert not result and hint in result.message, (hint, result)
+
+    def with_last_epoch(checkpoint, model):
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        return optimizer, torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=9,
+                                                                     last_epoch=4)
+
+    assert "initial_lr" in repr(check.resume(with_last_epoch, _make_run))
+    assert "(optimizer, scheduler)" in repr(check.resume(lambda c, m: None, _make_run))
+
+    def stub(*_):
+        raise NotImplementedError
+
+    assert "Not written yet" in repr(check.resume(stub, _make_run))
+
+
+# --- lesson 10: a prediction and a choice, checked by training on the digits ------------------
+
+
+def test_half_budget_prediction_is_checked_by_training():
+    right = check.half_budget("CosineAnnealingLR")
+    assert right and "by more than a point" in right.message
+    wrong = check.half_budget("MultiStepLR")
+    assert not wrong and "milestones [6, 9]" in wrong.message
+    assert "one of" in repr(check.half_budget("cosine"))
+    assert "Not written yet" in repr(check.half_budget(...))
+
+
+def test_beats_constant_trains_the_choice_and_the_constant_lr():
+    ok = check.beats_constant(dict(schedule="OneCycleLR", max_lr=0.3, step_per="iteration"))
+    assert ok and "at least 1 point above" in ok.message
+    never_cuts = check.beats_constant(dict(schedule="MultiStepLR", milestones=[6, 9]))
+    assert not never_cuts and "+0.00 points" in never_cuts.message  # no cut: the constant lr
+    assert "with a schedule" in repr(check.beats_constant(dict(base_lr=0.1)))
+    assert "leave epochs out" in repr(check.beats_constant(dict(schedule="StepLR", epochs=3)))
+    assert "raised" in repr(check.beats_constant(dict(schedule="StepLR", step_size=-1)))
+    assert "Not written yet" in repr(check.beats_constant(...))
+
+
+# --- lessons 07 and 08 -------------------------------------------------------------------------
+
+
+def _warmup_step(get_lr):
+    import torch
+
+    class WarmupThenStep(torch.optim.lr_scheduler.LRScheduler):
+        def __init__(self, optimizer, warmup=5, start_factor=0.1, step_size=10, gamma=0.5,
+                     last_epoch=-1):
+            self.warmup, self.start_factor = warmup, start_factor
+            self.step_size, self.gamma = step_size, gamma
+            super().__init__(optimizer, last_epoch)
+
+        def get_lr(self):
+            return get_lr(self)
+
+    return WarmupThenStep
+
+
+def _warmup_step_lr(s, decay_from=None, ramp_shift=0):
+    t, w = s.last_epoch, s.warmup
+    start = w if decay_from is None else decay_from
+    if t < w:
+        f = s.start_factor + (1 - s.start_factor) * (t + ramp_shift) / w
+    else:
+        f = s.gamma ** ((t - start) // s.step_size)
+    return [b * f for b in s.base_lrs]
+
+
+WARMUP_STEP = dict(schedulers=[("LinearLR", dict(start_factor=0.1, total_iters=5)),
+                               ("StepLR", dict(step_size=10, gamma=0.5))], milestones=[5])
+
+
+@pytest.mark.parametrize("get_lr, words", [
+    (lambda s: [x / b for x, b in zip(_warmup_step_lr(s), s.base_lrs)], "not factors"),
+    (lambda s: _warmup_step_lr(s, decay_from=0), "end of the warm-up"),
+    (lambda s: _warmup_step_lr(s, ramp_shift=1), "one step early"),
+    (lambda s: _warmup_step_lr(s) if s.last_epoch < s.warmup else
+     [g["lr"] * s.gamma for g in s.optimizer.param_groups], "compounds"),
+])
+def test_scheduler_class_names_the_common_mistakes(get_lr, words):
+    result = check.scheduler_class(_warmup_step(get_lr), "SequentialLR", steps=40, **WARMUP_STEP)
+    assert not result and words in repr(result), repr(result)
+
+
+def test_scheduler_class_passes_the_solution_and_catches_a_resume_that_drifts():
+    assert check.scheduler_class(_warmup_step(_warmup_step_lr), "SequentialLR", steps=40,
+                                 **WARMUP_STEP)
+    calls = iter(range(10_000))  # state outside the scheduler: not in its state_dict
+
+    def own_counter(s):
+        t = next(calls) % 41  # right for one fresh run of 40 steps, lost on a resume
+        s.last_epoch, saved = t, s.last_epoch
+        try:
+            return _warmup_step_lr(s)
+        finally:
+            s.last_epoch = saved
+
+    result = check.scheduler_class(_warmup_step(own_counter), "SequentialLR", steps=40,
+                                   **WARMUP_STEP)
+    assert not result
+
+
+def test_scheduler_class_reports_not_written_and_wrong_types():
+    def todo(s):
+        raise NotImplementedError
+
+    assert repr(check.scheduler_class(_warmup_step(todo), "SequentialLR",
+                                      **WARMUP_STEP)).startswith("✏️")
+    assert "LRScheduler" in repr(check.scheduler_class(object, "StepLR"))
+
+
+def _keras_step(keras, call):
+    class KerasStepLR(keras.optimizers.schedules.LearningRateSchedule):
+        def __init__(self, initial_learning_rate, step_size, gamma, steps_per_epoch):
+            self.initial_learning_rate, self.step_size = initial_learning_rate, step_size
+            self.gamma, self.steps_per_epoch = gamma, steps_per_epoch
+
+        def __call__(self, step):
+            return call(self, step)
+
+        def get_config(self):
+            return {"initial_learning_rate": self.initial_learning_rate, "gamma": self.gamma,
+                    "step_size": self.step_size, "steps_per_epoch": self.steps_per_epoch}
+
+    return KerasStepLR(0.1, step_size=30, gamma=0.1, steps_per_epoch=12)
+
+
+def test_keras_schedule_passes_a_staircase_and_names_the_mistakes(keras):
+    ops = keras.ops
+
+    def right(s, step):
+        return s.initial_learning_rate * ops.power(
+            s.gamma, ops.floor_divide(ops.floor_divide(step, s.steps_per_epoch), s.step_size))
+
+    def per_iteration(s, step):
+        return s.initial_learning_rate * ops.power(s.gamma, ops.floor_divide(step, s.step_size))
+
+    def smooth(s, step):
+        return s.initial_learning_rate * ops.power(
+            s.gamma, ops.cast(step, "float32") / (s.steps_per_epoch * s.step_size))
+
+    def todo(s, step):
+        raise NotImplementedError
+
+    kwargs = dict(epochs=100, batches_per_epoch=12, step_size=30, gamma=0.1)
+    assert check.keras_schedule(_keras_step(keras, right), "StepLR", **kwargs)
+    assert "iteration count" in repr(check.keras_schedule(_keras_step(keras, per_iteration),
+                                                          "StepLR", **kwargs))
+    assert "staircase" in repr(check.keras_schedule(_keras_step(keras, smooth), "StepLR",
+                                                    **kwargs))
+    assert repr(check.keras_schedule(_keras_step(keras, todo), "StepLR",
+                                     **kwargs)).startswith("✏️")
+    use_language("zh")
+    assert "迭代次数" in repr(check.keras_schedule(_keras_step(keras, per_iteration), "StepLR",
+                                                  **kwargs))
+
+
+def _adam(kind):
+    def step(w, g, m, v, t, lr, b1, b2, eps):
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        mh, vh = m / (1 - b1 ** t), v / (1 - b2 ** t)
+        if kind == "right":
+            return w - lr * mh / (np.sqrt(vh) + eps), m, v
+        if kind == "uncorrected":
+            return w - lr * m / (np.sqrt(v) + eps), m, v
+        if kind == "inside":
+            return w - lr * mh / np.sqrt(vh + eps), m, v
+        if kind == "keras":
+            return w - lr * np.sqrt(1 - b2 ** t) / (1 - b1 ** t) * m / (np.sqrt(v) + eps), m, v
+        if kind == "corrected state":
+            return w - lr * mh / (np.sqrt(vh) + eps), mh, vh
+        if kind == "ascent":
+            return w + lr * mh / (np.sqrt(vh) + eps), m, v
+        raise NotImplementedError
+    return step
+
+
+@pytest.mark.parametrize("kind, words", [
+    ("uncorrected", "without bias correction"), ("inside", "outside the square root"),
+    ("keras", "Keras' Adam"), ("corrected state", "raw moving averages"),
+    ("ascent", "against the gradient")])
+def test_adam_step_names_the_common_mistakes(kind, words):
+    result = check.adam_step(_adam(kind))
+    assert not result and words in repr(result), repr(result)
+
+
+def test_adam_step_passes_the_solution_and_waits_for_one():
+    assert check.adam_step(_adam("right"))
+    assert repr(check.adam_step(_adam("todo"))).startswith("✏️")
+
+
+@pytest.mark.parametrize("fn, words", [
+    (lambda lr, g, n: lr / np.sqrt(n), "divide by |g|"),
+    (lambda lr, g, n: lr, "the lr itself"),
+    (lambda lr, g, n: lr / (n * abs(g)), "square root"),
+    (lambda lr, g, n: lr / (np.sqrt(max(n - 1, 1)) * abs(g)), "n terms at step n"),
+])
+def test_adagrad_effective_lr_names_the_common_mistakes(fn, words):
+    result = check.adagrad_effective_lr(fn)
+    assert not result and words in repr(result), repr(result)
+
+
+def test_adagrad_effective_lr_passes_with_or_without_eps():
+    assert check.adagrad_effective_lr(lambda lr, g, n: lr / (np.sqrt(n) * abs(g) + 1e-10))
+    assert check.adagrad_effective_lr(lambda lr, g, n: lr / np.sqrt(n * g * g))
+    use_language("zh")
+    assert "平方根" in repr(check.adagrad_effective_lr(lambda lr, g, n: lr / (n * abs(g))))
+
+
+def _cyclic(t, up=5, down=15, base=0.01, peak=0.1, shift=0):
+    x = (t + shift) % (up + down)
+    return base + (peak - base) * (x / up if x <= up else (up + down - x) / down)
+
+
+def test_triangular_names_each_usual_mistake():
+    assert check.triangular(_cyclic)
+    for wrong, hint in ((lambda t: _cyclic(t, down=5), "falls as fast as it rises"),
+                        (lambda t: _cyclic(t, up=15, down=5), "swapped"),
+                        (lambda t: _cyclic(t) + 0.01 * ((_cyclic(t) - 0.01) / 0.09),
+                         "height is max_lr - base_lr"),
+                        (lambda t: _cyclic(t) - 0.01, "not from 0"),
+                        (lambda t: _cyclic(t, shift=1), "next step's"),
+                        (lambda t: _cyclic(max(t - 1, 0)), "previous step's"),
+                        (lambda t: 0.05, "position in the cycle")):
+        result = check.triangular(wrong)
+        assert not result and hint in result.message, result
+    assert "Not written yet" in repr(check.triangular(_stub_raising))
+    use_language("zh")
+    assert "弄反了" in repr(check.triangular(lambda t: _cyclic(t, up=15, down=5)))
+
+
+def _stub_raising(t):
+    raise NotImplementedError

@@ -162,6 +162,20 @@ def test_training_legend_names_each_run_in_its_colour():
     assert ex.legend.value == ""
 
 
+def test_training_explorer_holds_settings_fixed_for_every_run():
+    ex = train_explorer(schedules=[None, "WarmupCosine"], schedule="WarmupCosine", epochs=6,
+                        optimizer="adam", batch_size=400)
+    assert "batch_size=400" in ex.status.value
+    ex.entry.controls["num_warmup_steps"].value = 6
+    run = ex.train()
+    assert run.optimizer == "adam" and run.batches_per_epoch == 3  # 1200 points / 400
+    assert run.params["num_training_steps"] == 18  # the run length, in its own batches
+    np.testing.assert_allclose(run.lrs, run.scheduled(), rtol=1e-12)
+    with pytest.raises(TypeError, match="seed") as refused:
+        train_explorer(seed=3)
+    assert "不能固定" in str(refused.value)
+
+
 def test_training_explorer_fills_the_run_length():
     ex = train_explorer(schedule="CosineAnnealingLR")
     assert ex.entry.controls["T_max"].value is None  # "the whole run" until the learner sets it
@@ -199,3 +213,26 @@ def test_explorer_text_fallback_for_static_viewers():
 def test_constant_lr_alone_shows_as_selected():
     ex = train_explorer(schedules=[None])
     assert ex.choice.label == "constant lr" and ex.schedule is None
+
+
+def test_optimizer_explorer_over_its_controls_and_surfaces():
+    ex = lrlessons.explore_optimizers()
+    for surface in ("quadratic", "saddle", "rosenbrock"):
+        ex.surface_control.value = surface
+        paths = ex.update()
+        assert set(paths) == {"sgd", "momentum", "adagrad", "rmsprop", "adam"}
+        assert ex.lrs["adam"].value == lrlessons.optimizers.SURFACES[surface].lrs["adam"]
+        # Every control at both ends on one surface each: the extremes are where paths blow up.
+        controls = [("beta1", ex.beta1), ("beta2", ex.beta2), ("steps", ex.steps),
+                    *[(n, c) for n, c in ex.lrs.items()]]
+        for name, control in controls[surface == "rosenbrock"::2] if surface != "saddle" \
+                else controls[:3]:
+            for value in (control.low, control.high):
+                control.value = value
+                for line in (*ex.paths.values(), *ex.losses.values()):
+                    x, y = (np.asarray(v, dtype=float) for v in line.get_data())
+                    assert np.isfinite(x).all() and np.isfinite(y).all(), (surface, name, value)
+            control.value = control.options[1]
+    ex.show["adam"].value = False
+    assert "adam" not in ex.update() and not ex.paths["adam"].get_visible()
+    assert "Adam" not in ex.legend.value and "RMSprop" in ex.legend.value

@@ -218,6 +218,7 @@ EXAMPLES = {
     "InverseTimeDecay": {"gamma": 0.2},
     "PolynomialDecay": {"decay_steps": 15, "end_lr": 1e-3, "power": 1.5, "cycle": True},
     "WarmupCosine": {"num_warmup_steps": 8, "num_training_steps": 40},
+    "LinearLR": {"start_factor": 1.0, "end_factor": 0.25, "total_iters": 30},
 }
 
 
@@ -237,6 +238,17 @@ def test_get_config_round_trip(name):
     # one call per step: the same values up to float32 rounding (vectorised pow/cos may differ
     # from the scalar ones in the last bit)
     assert_close(evaluate(again, 60), k, 0.3)
+
+
+def test_an_optimizer_is_read_at_each_iteration_and_keeps_its_count():
+    schedule = lrlessons.keras_schedule("WarmupCosine", base_lr=0.3, num_warmup_steps=8,
+                                        num_training_steps=40)
+    optimizer = keras.optimizers.SGD(learning_rate=schedule)
+    optimizer.iterations.assign(17)
+    np.testing.assert_array_equal(kb.keras_values(optimizer, 45), kb.keras_values(schedule, 45))
+    assert int(keras.ops.convert_to_numpy(optimizer.iterations)) == 17
+    constant = kb.keras_values(keras.optimizers.Adam(learning_rate=0.25), 5)
+    np.testing.assert_array_equal(constant, np.full(5, np.float32(0.25)))
 
 
 @pytest.mark.parametrize("name", CALLBACKS)

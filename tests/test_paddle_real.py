@@ -110,7 +110,7 @@ def one_cycle(draw):
         params["total_steps"] = total
     else:  # Paddle has no epochs / steps_per_epoch: total_steps is their product
         params.update(total_steps=None, epochs=1, steps_per_epoch=total)
-    return Case("OneCycleLR", 0.1, params, draw(st.integers(1, total + 1)),
+    return Case("OneCycleLR", 0.1, params, draw(st.integers(1, total)),
                 lambda: plr.OneCycleLR(max_learning_rate=mx, total_steps=total,
                                        divide_factor=div, end_learning_rate=mx / div / final,
                                        phase_pct=pct, anneal_strategy=anneal, three_phase=three))
@@ -375,7 +375,7 @@ def test_one_cycle_three_phase_refuses_pct_from_one_half():
     def check(total, where):
         pct = 0.5 + where * ((total + 1) / (2 * total) - 0.5)
         assume(pct * total > 1 and 2 * pct * total - 2 < total - 1)
-        lrlessons.curve("OneCycleLR", total + 1, total_steps=total, pct_start=pct,
+        lrlessons.curve("OneCycleLR", total, total_steps=total, pct_start=pct,
                         three_phase=True)
         with pytest.raises(ValueError, match="'phase_pct' must be less than 0.5"):
             plr.OneCycleLR(max_learning_rate=0.1, total_steps=total, phase_pct=pct,
@@ -386,7 +386,9 @@ def test_one_cycle_three_phase_refuses_pct_from_one_half():
 
 def test_one_cycle_refuses_stepping_past_total_steps():
     total = 10
-    lrlessons.curve("OneCycleLR", total + 1, total_steps=total)
+    lrlessons.curve("OneCycleLR", total, total_steps=total)  # the lrs of total optimizer steps
+    with pytest.raises(ValueError, match=r"steps must be in \[1, 10\]"):
+        lrlessons.curve("OneCycleLR", total + 1, total_steps=total)
     paddle_lrs(plr.OneCycleLR(max_learning_rate=0.1, total_steps=total), total + 1)
     with pytest.raises(ValueError, match="Tried to step 11 times"):
         paddle_lrs(plr.OneCycleLR(max_learning_rate=0.1, total_steps=total), total + 2)

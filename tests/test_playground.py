@@ -147,3 +147,47 @@ def test_stop_factor_ends_the_run_where_the_loss_blows_up():
 def test_a_stop_factor_must_exceed_one(value):
     with pytest.raises(ValueError, match=r"stop_factor must be in \(1, inf\)"):
         lrlessons.train(epochs=1, stop_factor=value)
+
+
+def test_on_epoch_end_sets_the_lr_from_the_history():
+    seen = []
+
+    def halve_every_third(losses, lrs):
+        seen.append((list(losses), list(lrs)))
+        return lrs[-1] / 2 if len(losses) % 3 == 0 else None
+
+    run = lrlessons.train(base_lr=0.4, epochs=7, on_epoch_end=halve_every_third)
+    per_epoch = run.lrs[::run.batches_per_epoch]
+    np.testing.assert_allclose(per_epoch, [0.4, 0.4, 0.4, 0.2, 0.2, 0.2, 0.1])
+    assert [len(h) for h, _ in seen] == list(range(1, 8))
+    assert seen[-1][0] == list(run.loss) and seen[-1][1] == list(per_epoch)
+    assert run.rule == "halve_every_third" and run.label.startswith("halve_every_third")
+    # A rule that keeps the lr leaves the run as without it, bit for bit.
+    same = lrlessons.train(base_lr=0.4, epochs=3, on_epoch_end=lambda losses, lrs: None)
+    np.testing.assert_array_equal(same.loss, lrlessons.train(base_lr=0.4, epochs=3).loss)
+
+
+@pytest.mark.parametrize("value", [-0.1, 0.0, float("nan"), "0.1", True])
+def test_on_epoch_end_must_return_a_positive_lr_or_none(value):
+    with pytest.raises(ValueError, match="on_epoch_end must return a learning rate > 0"):
+        lrlessons.train(epochs=1, on_epoch_end=lambda losses, lrs: value)
+
+
+def test_keras_train_records_a_run_like_the_playground(keras):
+    run = lrlessons.keras_train(epochs=3)
+    assert len(run.loss) == len(run.val_loss) == len(run.accuracy) == 3
+    assert len(run.lrs) == 3 * run.batches_per_epoch and np.all(run.lrs == np.float32(0.5))
+    assert np.all(np.isfinite(run.loss)) and 0.0 <= run.final_accuracy <= 1.0
+    again = lrlessons.keras_train(epochs=3)
+    np.testing.assert_array_equal(run.loss, again.loss)  # a seed gives the same run
+
+    class Halve(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            self.model.optimizer.learning_rate = float(self.model.optimizer.learning_rate) / 2
+
+    halved = lrlessons.keras_train(lambda: [Halve()], epochs=3, seed=range(2))
+    assert halved.label.startswith("Halve") and len(halved.runs) == 2
+    np.testing.assert_allclose(halved.runs[0].lrs[::halved.batches_per_epoch],
+                               [0.5, 0.25, 0.125])
+    with pytest.raises(TypeError, match="callbacks must be a function"):
+        lrlessons.keras_train([Halve()])

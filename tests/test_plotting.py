@@ -93,3 +93,16 @@ def test_lr_table_marks_where_a_column_differs_from_the_first():
     assert table[2] == "| 0 | 0.1 | 0.1 |"
     assert table[3] == "| 1 | 0.1 | **0.01** ≠ |"
     assert table[4] == "| 2 | 0.01 | 0.01 |"
+
+
+def test_lr_table_rows_by_another_name_and_columns_meant_to_differ():
+    from lrlessons.docs import lr_table
+    from lrlessons.i18n import use_language
+
+    budgets = {"gamma=0.7": [6.0, 20.0], ("gamma=0.95", "γ=0.95"): [6.0, 114.5]}
+    table = lr_table(budgets, at=[0, 1], row="epoch", mark=False).splitlines()
+    assert table[0] == "| epoch | gamma=0.7 | gamma=0.95 |"
+    assert table[3] == "| 1 | 20 | 114.5 |"  # unmarked: the columns are meant to differ
+    use_language("zh")
+    assert lr_table(budgets, at=[1], row=("after epoch", "第几个 epoch 之后")).startswith(
+        "| 第几个 epoch 之后 | gamma=0.7 | γ=0.95 |")

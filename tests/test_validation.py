@@ -55,7 +55,7 @@ BAD = [
     ("CyclicLR", 10, 0.1, dict(step_size_up=0), ValueError, ["step_size_up", "0"]),
     ("OneCycleLR", 10, 0.1, dict(pct_start=1.0), ValueError, ["pct_start", "1", "(0, 1)"]),
     ("OneCycleLR", 10, 0.1, dict(total_steps=None), ValueError, ["total_steps", "epochs"]),
-    ("OneCycleLR", 200, 0.1, dict(total_steps=100), ValueError, ["steps", "200", "[1, 101]"]),
+    ("OneCycleLR", 200, 0.1, dict(total_steps=100), ValueError, ["steps", "200", "[1, 100]"]),
     ("OneCycleLR", 10, 0.1, dict(total_steps=10, pct_start=0.05), ValueError, ["pct_start"]),
     ("OneCycleLR", 10, 0.1, dict(total_steps=10, pct_start=0.6, three_phase=True), ValueError,
      ["three_phase", "pct_start"]),

@@ -1,0 +1,187 @@
+"""Lesson 10's sweep: every kind of schedule of the course on scikit-learn's handwritten digits,
+over several seeds, with a progress bar, a table and a figure.
+
+The runs are ``lrlessons.train(task="digits", ...)``: the course's one training loop. A table
+prints only what holds on every CPU kernel set: means rounded to half a point, standard
+deviations to a tenth, best epochs to whole epochs; the figure shows every seed. Seconds per run
+depend on the machine: the table marks them with ⏱ (the course's nbval settings mask them).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .i18n import tr
+
+DIGITS = dict(task="digits", batch_size=128, epochs=12)  # 12 updates per epoch, 144 in all
+SGD = dict(DIGITS, base_lr=0.3)  # SGD with momentum 0.9, train()'s default
+ADAM = dict(DIGITS, base_lr=0.01)
+WARMUP_COSINE = dict(schedule="SequentialLR", milestones=[2], schedulers=[
+    ("LinearLR", dict(start_factor=0.1, total_iters=2)), ("CosineAnnealingLR", dict(T_max=10))])
+
+# label -> train() keyword arguments (a label: see lrlessons.plotting.words).
+SWEEP: dict = {
+    ("constant lr", "恒定学习率"): dict(SGD),
+    "StepLR": dict(SGD, schedule="StepLR", step_size=4, gamma=0.3),
+    "MultiStepLR": dict(SGD, schedule="MultiStepLR", milestones=[6, 9], gamma=0.1),
+    "ExponentialLR": dict(SGD, schedule="ExponentialLR", gamma=0.8),
+    ("cosine", "余弦退火"): dict(SGD, schedule="CosineAnnealingLR"),
+    ("warm-up + cosine", "预热 + 余弦"): dict(SGD, **WARMUP_COSINE),
+    "OneCycleLR": dict(SGD, schedule="OneCycleLR", max_lr=0.3, step_per="iteration"),
+    "ReduceLROnPlateau": dict(SGD, schedule="ReduceLROnPlateau", factor=0.3, patience=1),
+    ("Adam, constant", "Adam，恒定"): dict(ADAM, optimizer="adam"),
+    ("Adam + cosine", "Adam + 余弦"): dict(ADAM, optimizer="adam", schedule="CosineAnnealingLR"),
+    ("AdamW, constant", "AdamW，恒定"): dict(ADAM, optimizer="adamw", weight_decay=0.01),
+    ("AdamW + cosine", "AdamW + 余弦"): dict(ADAM, optimizer="adamw", weight_decay=0.01,
+                                           schedule="CosineAnnealingLR"),
+    ("Adam lr=0.001, constant", "Adam lr=0.001，恒定"): dict(DIGITS, base_lr=0.001,
+                                                          optimizer="adam"),
+}
+
+
+def plot_digits(count: int = 20):
+    """The first ``count`` images of the data set, 8x8 grey levels, each with its label."""
+    import matplotlib.pyplot as plt
+
+    from .playground import digits
+    from .plotting import plot_text, subplots
+
+    x, y = digits()
+    cols = 10
+    fig, axes = subplots(-(-count // cols), cols, figsize=(8, 0.95 * -(-count // cols) + 0.5),
+                         layout="constrained")
+    for ax, image, digit in zip(np.ravel(axes), x[:count], y[:count]):
+        ax.imshow(image.reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
+        ax.set_title(str(digit), fontsize=9)
+        ax.set_axis_off()
+    fig.suptitle(plot_text(f"{len(x)} handwritten digits, 8 x 8 pixels, 17 grey levels",
+                           f"{len(x)} 个手写数字，8 x 8 像素，17 级灰度"), fontsize=10)
+    plt.close(fig)
+    return fig
+
+
+def _schedule_text(kwargs: dict) -> str:
+    name = kwargs.get("schedule")
+    if name is None:
+        return "—"
+    shown = {k: v for k, v in kwargs.items() if k not in (*DIGITS, "schedule", "base_lr",
+                                                          "optimizer", "step_per", "weight_decay")}
+    if name == "SequentialLR":
+        inner = ", ".join(f"{n}({', '.join(f'{k}={v}' for k, v in p.items())})"
+                          for n, p in shown["schedulers"])
+        return f"SequentialLR([{inner}], milestones={shown['milestones']})"
+    return f"{name}({', '.join(f'{k}={v}' for k, v in shown.items())})"
+
+
+def configs_table(configs: dict | None = None) -> str:
+    """A Markdown table of what the sweep trains: optimizer, learning rate, schedule, and how
+    often the schedule steps."""
+    from .playground import OPTIMIZERS
+    from .plotting import words
+
+    configs = SWEEP if configs is None else configs
+    lines = [tr("| run | optimizer | lr | schedule | scheduler.step() |",
+                "| 训练 | 优化器 | 学习率 | 调度 | scheduler.step() |"), "|---|---|---:|---|---|"]
+    for key, kw in configs.items():
+        opt = OPTIMIZERS[kw.get("optimizer", "sgd")]
+        opt += tr(" (momentum 0.9)", "（动量 0.9）") if opt == "SGD" else ""
+        if kw.get("weight_decay"):
+            opt += f", weight_decay={kw['weight_decay']}"
+        lr = kw["max_lr"] if kw.get("schedule") == "OneCycleLR" else kw["base_lr"]
+        per = kw.get("step_per", "epoch") if kw.get("schedule") else "—"
+        per = {"epoch": tr("per epoch", "每个 epoch"), "iteration": tr("per iteration", "每次迭代"),
+               "—": "—"}[per]
+        schedule = f"`{_schedule_text(kw)}`" if kw.get("schedule") else "—"
+        lines.append(f"| {words(key, figure=False)} | {opt} | {lr:g} | {schedule} | {per} |")
+    return "\n".join(lines)
+
+
+def show_configs(configs: dict | None = None):
+    """Display ``configs_table`` in a notebook."""
+    from IPython.display import Markdown
+
+    return Markdown(configs_table(configs))
+
+
+def sweep(configs: dict | None = None, seeds=range(5), progress: bool = True) -> dict:
+    """Train every configuration once per seed, with a progress bar over all the runs
+    (``tqdm.auto``: a widget in JupyterLab, text elsewhere); {label: Runs}."""
+    from tqdm.auto import tqdm
+
+    from .playground import Runs, train
+
+    configs = SWEEP if configs is None else configs
+    seeds = list(seeds)
+    jobs = [(key, seed) for key in configs for seed in seeds]
+    done: dict = {key: [] for key in configs}
+    for key, seed in tqdm(jobs, desc=tr("training", "训练"), unit=tr("run", "次"),
+                          disable=not progress):
+        done[key].append(train(seed=seed, **configs[key]))
+    return {key: Runs(runs) for key, runs in done.items()}
+
+
+def summary(runs) -> dict:
+    """Final validation accuracy (% mean, std over seeds), best epoch (mean over seeds of the
+    first epoch at each run's highest validation accuracy, counted from 1) and seconds per run."""
+    finals = 100 * np.array([r.final_accuracy for r in runs.runs])
+    best = [int(np.argmax(r.accuracy)) + 1 for r in runs.runs]
+    return dict(mean=float(np.mean(finals)), std=float(np.std(finals)),
+                best_epoch=float(np.mean(best)),
+                seconds=float(np.mean([r.seconds for r in runs.runs])))
+
+
+def sweep_table(results: dict) -> str:
+    """A Markdown table, one row per configuration: final validation accuracy as mean ± std over
+    the seeds (the mean rounded to half a point, the std to a tenth: finer digits change with the
+    CPU's kernel set), the best epoch (mean over seeds, rounded), and the seconds per run on this
+    machine, marked ⏱."""
+    from .plotting import words
+
+    n = len(next(iter(results.values())).runs)
+    lines = [tr(f"| run | final validation accuracy (%), mean ± std over {n} seeds | best epoch | "
+                f"⏱ seconds per run (this machine) |",
+                f"| 训练 | 最终验证准确率（%），{n} 个种子的均值 ± 标准差 | 最佳 epoch | "
+                f"⏱ 每次训练的秒数（本机） |"), "|---|---:|---:|---:|"]
+    for key, runs in results.items():
+        s = summary(runs)
+        lines.append(f"| {words(key, figure=False)} | {round(2 * s['mean']) / 2:.1f} ± "
+                     f"{s['std']:.1f} | {round(s['best_epoch'])} | ⏱ {s['seconds']:.2f} |")
+    return "\n".join(lines)
+
+
+def show_table(results: dict):
+    """Display ``sweep_table`` in a notebook."""
+    from IPython.display import Markdown
+
+    return Markdown(sweep_table(results))
+
+
+def plot_sweep(results: dict):
+    """Every seed's final validation accuracy as a dot, one row per configuration, with the mean
+    and ± one standard deviation, and the exact figures written beside each row."""
+    import matplotlib.pyplot as plt
+
+    from .plotting import colors, label, style_axes, subplots, words
+
+    keys = list(results)
+    fig, ax = subplots(figsize=(9, 0.42 * len(keys) + 1.2), layout="constrained")
+    palette = colors(len(keys))
+    for i, (key, color) in enumerate(zip(keys, palette)):
+        finals = 100 * np.array([r.final_accuracy for r in results[key].runs])
+        s = summary(results[key])
+        y = len(keys) - 1 - i
+        ax.scatter(finals, np.full(len(finals), y), s=22, color=color, alpha=0.75, zorder=3)
+        ax.errorbar(s["mean"], y, xerr=s["std"], fmt="|", color="black", ms=14, capsize=3,
+                    lw=1.2, zorder=4)
+        ax.annotate(f"{s['mean']:.2f} ± {s['std']:.2f}", (1.0, y), xycoords=("axes fraction",
+                    "data"), xytext=(6, 0), textcoords="offset points", va="center", fontsize=8)
+    ax.set_yticks(range(len(keys)), [words(k) for k in reversed(keys)])
+    ax.set_xlabel(label("val_accuracy"))
+    style_axes(ax)
+    plt.close(fig)
+    return fig
+
+
+__all__ = ["DIGITS", "SWEEP", "configs_table", "plot_digits", "plot_sweep", "show_configs",
+           "show_table",
+           "summary", "sweep", "sweep_table"]

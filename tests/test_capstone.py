@@ -1,0 +1,105 @@
+"""Lesson 10's data and sweep: the digits task of the playground (scikit-learn's bundled data, the
+course's one training loop), the sweep's settings, its table (rounded to what every kernel set
+gives, seconds marked and masked for nbval) and its figure."""
+
+from __future__ import annotations
+
+import configparser
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+import lrlessons
+from lrlessons import capstone, playground
+
+SANITIZE = Path(__file__).resolve().parent / "nbval_sanitize.cfg"
+
+
+def test_digits_come_from_scikit_learn_unchanged_but_scaled():
+    from sklearn.datasets import load_digits
+
+    x, y = playground.digits()
+    raw = load_digits()
+    assert x.shape == (1797, 64) and x.dtype == np.float32 and y.dtype == np.int64
+    np.testing.assert_array_equal(x * 16, raw.data)
+    np.testing.assert_array_equal(y, raw.target)
+    x_tr, y_tr, x_te, y_te = playground._tensors("digits")
+    assert (len(x_tr), len(x_te)) == (1438, 359)
+    assert sorted(set(y_te.tolist())) == list(range(10))
+
+
+def test_a_digits_run_uses_the_one_loop_and_records_its_lr():
+    run = lrlessons.train("CosineAnnealingLR", task="digits", epochs=3, batch_size=128,
+                          base_lr=0.3)
+    assert run.batches_per_epoch == 12 and len(run.lrs) == 36
+    np.testing.assert_allclose(run.lrs, run.scheduled(), rtol=1e-9)
+    again = lrlessons.train("CosineAnnealingLR", task="digits", epochs=3, batch_size=128,
+                            base_lr=0.3)
+    np.testing.assert_array_equal(run.loss, again.loss)  # the same seed, the same run
+    assert run.final_accuracy > 0.5  # three epochs already beat chance (0.1) by far
+    model = playground.make_model(0, task="digits")
+    assert model[0].in_features == 64 and model[-1].out_features == 10
+
+
+def test_an_unknown_task_is_refused_in_both_languages():
+    with pytest.raises(ValueError, match="task") as error:
+        lrlessons.train(task="mnist")
+    assert "digits" in str(error.value) and "必须是" in str(error.value)
+
+
+def test_the_sweep_covers_what_lesson_10_compares():
+    names = {kw.get("schedule") for kw in capstone.SWEEP.values()}
+    assert {None, "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "SequentialLR",
+            "OneCycleLR", "ReduceLROnPlateau"} <= names
+    optimizers = [(kw.get("optimizer", "sgd"), kw.get("schedule")) for kw in capstone.SWEEP.values()]
+    for opt in ("adam", "adamw"):
+        assert (opt, None) in optimizers and (opt, "CosineAnnealingLR") in optimizers
+    assert all(kw["task"] == "digits" and kw["epochs"] == 12 for kw in capstone.SWEEP.values())
+    table = capstone.configs_table()
+    assert table.count("\n") == len(capstone.SWEEP) + 1
+    assert "SequentialLR([LinearLR(start_factor=0.1, total_iters=2), " \
+           "CosineAnnealingLR(T_max=10)], milestones=[2])" in table
+
+
+def fake_runs(finals, best_epochs, seconds=0.3):
+    runs = []
+    for final, best in zip(finals, best_epochs):
+        accuracy = np.full(12, final - 0.01)
+        accuracy[best - 1] = final + 0.01
+        accuracy[-1] = final
+        runs.append(SimpleNamespace(final_accuracy=final, accuracy=accuracy, seconds=seconds))
+    return SimpleNamespace(runs=runs)
+
+
+def test_the_table_rounds_to_half_a_point_and_marks_the_seconds():
+    results = {"A": fake_runs([0.9677, 0.9680, 0.9690, 0.9660, 0.9680], [11, 11, 12, 10, 11]),
+               ("b", "乙"): fake_runs([0.9749] * 5, [9] * 5, seconds=1.234)}
+    s = capstone.summary(results["A"])
+    assert s["mean"] == pytest.approx(96.774) and s["best_epoch"] == pytest.approx(11.0)
+    table = capstone.sweep_table(results)
+    assert "| A | 97.0 ± 0.1 | 11 | ⏱ 0.30 |" in table
+    assert "| b | 97.5 ± 0.0 | 9 | ⏱ 1.23 |" in table
+    lrlessons.use_language("zh")
+    assert "| 乙 |" in capstone.sweep_table(results)
+
+
+def test_nbval_masks_the_seconds_and_nothing_else():
+    config = configparser.ConfigParser()
+    config.read(SANITIZE, encoding="utf-8")
+    section = config["timings-per-run"]
+    table = capstone.sweep_table({"A": fake_runs([0.97] * 5, [9] * 5, seconds=0.317)})
+    masked = re.sub(section["regex"], section["replace"], table)
+    assert "0.32" not in masked and "⏱ SECONDS" in masked and "97.0 ± 0.0" in masked
+
+
+def test_the_sweep_trains_every_setting_for_every_seed():
+    few = {"StepLR": dict(capstone.SWEEP["StepLR"], epochs=2)}
+    results = capstone.sweep(few, seeds=range(2), progress=False)
+    runs = results["StepLR"].runs
+    assert [r.seed for r in runs] == [0, 1] and all(len(r.loss) == 2 for r in runs)
+    fig = capstone.plot_sweep(results)
+    assert len(fig.axes) == 1
+    assert len(capstone.plot_digits().axes) == 20

@@ -1,0 +1,130 @@
+"""Lesson 04's code, run exactly as the learner sees it, against the real frameworks.
+
+The cells are read from both committed notebooks by a marker in their code, so a change to the
+lesson's code is tested as changed: the Keras schedule class (against transformers' own
+get_cosine_schedule_with_warmup, and saved with a model and reloaded), the SequentialLR snippet
+of section 3 (against torch's stepping and the catalogue), Noam as InverseSqrt from its peak
+(Paddle's NoamDecay against transformers' get_inverse_sqrt_schedule), and Adam's first step.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+import torch
+
+import lrlessons
+from lrlessons.torch_bridge import step_torch
+
+ROOT = Path(__file__).resolve().parent.parent / "notebooks"
+LESSON = "04_warmup.ipynb"
+CLASS_MARKER = "class WarmupCosine(keras.optimizers.schedules.LearningRateSchedule)"
+SNIPPET_MARKER = "torch.optim.lr_scheduler.SequentialLR(optimizer, [warmup, cosine]"
+U32 = 2.0 ** -24
+
+pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")
+
+
+def code_cell(lang: str, marker: str) -> str:
+    nb = nbformat.read(ROOT / lang / LESSON, as_version=4)
+    found = [c.source for c in nb.cells if c.cell_type == "code" and marker in c.source]
+    assert len(found) == 1, f"{lang}/{LESSON}: {len(found)} code cells hold {marker!r}"
+    return found[0]
+
+
+def markdown_snippet(lang: str, marker: str) -> str:
+    nb = nbformat.read(ROOT / lang / LESSON, as_version=4)
+    blocks = [b for c in nb.cells if c.cell_type == "markdown"
+              for b in re.findall(r"```python\n(.*?)```", c.source, re.S) if marker in b]
+    assert len(blocks) == 1, f"{lang}/{LESSON}: {len(blocks)} python blocks hold {marker!r}"
+    return blocks[0]
+
+
+def transformers_warmup_cosine(transformers, peak: float, warmup: int, total: int, steps: int):
+    """transformers' own get_cosine_schedule_with_warmup, stepped as a training loop steps it."""
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=peak)
+    schedule = transformers.get_cosine_schedule_with_warmup(optimizer, warmup, total)
+    return step_torch(optimizer, schedule, steps)
+
+
+def assert_float32_close(got, expected, peak):
+    got, expected = np.asarray(got, float), np.asarray(expected, float)
+    bad = np.flatnonzero(np.abs(got - expected) > 8 * U32 * peak)
+    assert bad.size == 0, f"step {bad[0]}: {got[bad[0]]!r} != {expected[bad[0]]!r}"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_lessons_keras_class_is_transformers_warmup_cosine(lang, keras, transformers):
+    namespace = {"keras": keras, "math": math}
+    exec(code_cell(lang, CLASS_MARKER), namespace)  # noqa: S102 - the lesson's own cell
+    cls = namespace["WarmupCosine"]
+    for peak, warmup, total in ((0.5, 15, 180), (3e-4, 100, 1000), (1.0, 1, 7)):
+        schedule = cls(peak, warmup, total)
+        got = lrlessons.keras_values(schedule, total + 20)
+        truth = transformers_warmup_cosine(transformers, peak, warmup, total, total + 1)
+        assert_float32_close(got[:total + 1], truth, peak)
+        assert np.all(got[total:] == 0.0)  # Keras holds 0 after the run, as CosineDecay does
+        np.testing.assert_allclose(got[:total + 1], lrlessons.curve(
+            "WarmupCosine", total + 1, base_lr=peak, num_warmup_steps=warmup,
+            num_training_steps=total), rtol=0, atol=8 * U32 * peak)
+        again = cls.from_config(json.loads(json.dumps(schedule.get_config())))
+        np.testing.assert_array_equal(lrlessons.keras_values(again, total + 1), got[:total + 1])
+
+
+def test_the_lessons_keras_class_survives_model_save_and_load(keras, tmp_path):
+    namespace = {"keras": keras, "math": math}
+    exec(code_cell("en", CLASS_MARKER), namespace)  # noqa: S102 - the lesson's own cell
+    schedule = namespace["WarmupCosine"](0.5, 15, 180)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=schedule),
+                  loss="sparse_categorical_crossentropy")
+    model.save(tmp_path / "spiral.keras")
+    reloaded = keras.models.load_model(tmp_path / "spiral.keras")
+    assert reloaded.optimizer.get_config()["learning_rate"]["registered_name"] == \
+        "course>WarmupCosine"
+    np.testing.assert_array_equal(lrlessons.keras_values(reloaded.optimizer, 200),
+                                  lrlessons.keras_values(schedule, 200))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_sequential_lr_snippet_runs_as_written(lang):
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    namespace = {"torch": torch, "optimizer": optimizer}
+    exec(markdown_snippet(lang, SNIPPET_MARKER), namespace)  # noqa: S102 - the lesson's snippet
+    got = step_torch(optimizer, namespace["scheduler"], 101)
+    expected = lrlessons.curve("SequentialLR", 101, milestones=[10], schedulers=[
+        ("LinearLR", dict(start_factor=0.1, total_iters=10)),
+        ("CosineAnnealingLR", dict(T_max=90))])
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-15)
+    assert got[10] == pytest.approx(0.1) and got[100] < 1e-12  # the peak at 10, 0 at the end
+
+
+def test_noam_is_inverse_sqrt_from_its_peak_and_zero_at_step_0(paddle, transformers):
+    from lrlessons.paddle_bridge import paddle_curve
+
+    d_model, warmup, steps = 64, 100, 1000
+    noam = paddle_curve("NoamDecay", steps, base_lr=1.0, d_model=d_model, warmup_steps=warmup)
+    assert noam[0] == 0.0  # Paddle: t^-0.5 is taken as 1 at step 0, and min(1, 0) = 0
+    peak = d_model ** -0.5 * warmup ** -0.5
+    assert int(np.argmax(noam)) == warmup and noam.max() == pytest.approx(peak, rel=1e-12)
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=peak)
+    inverse_sqrt = transformers.get_inverse_sqrt_schedule(optimizer, num_warmup_steps=warmup)
+    np.testing.assert_allclose(step_torch(optimizer, inverse_sqrt, steps), noam, rtol=1e-12,
+                               atol=1e-18)
+    half = int(np.flatnonzero((np.arange(steps) > warmup) & (noam <= peak / 2))[0])
+    assert half == 4 * warmup  # exercise 2's answer, from Paddle itself
+
+
+def test_adams_first_step_moves_every_weight_by_the_learning_rate():
+    w = torch.zeros(5, requires_grad=True)
+    adam = torch.optim.Adam([w], lr=0.5)
+    w.grad = torch.tensor([1e-3, -0.1, 1.0, -30.0, 1000.0])
+    adam.step()
+    np.testing.assert_allclose(w.detach().abs().numpy(), 0.5, rtol=1e-4)
+    assert np.array_equal(np.sign(w.detach().numpy()), -np.sign(w.grad.numpy()))

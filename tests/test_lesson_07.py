@@ -1,0 +1,172 @@
+"""Lesson 07's code, taken from the committed notebook cells, against the frameworks: the
+LRScheduler subclass (both forms, resuming), the Keras LearningRateSchedule (values, saving), the
+oscillation rule, and the Keras training claims over seeds on every CPU kernel set."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+import lrlessons
+from tests.claims import supported_kernel_sets
+from tests.notebook_code import cell_source, definitions
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK = "07_custom.ipynb"
+StepWithFloor = definitions(NOTEBOOK, "class StepWithFloor(")["StepWithFloor"]
+calm_down = definitions(NOTEBOOK, "def calm_down(", {"np": np})["calm_down"]
+CASES = [(10, 0.5, 0.01), (30, 0.1, 0.0), (7, 0.3, 0.02), (1, 0.9, 0.05)]
+
+
+def make(step_size, gamma, min_lr, base_lr=0.1):
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=base_lr)
+    return optimizer, StepWithFloor(optimizer, step_size=step_size, gamma=gamma, min_lr=min_lr)
+
+
+@pytest.mark.parametrize("step_size, gamma, min_lr", CASES)
+def test_the_subclass_is_steplr_with_a_floor_in_both_forms(step_size, gamma, min_lr):
+    optimizer, scheduler = make(step_size, gamma, min_lr)
+    used = lrlessons.step_torch(optimizer, scheduler, 100)
+    expected = np.maximum(lrlessons.curve("StepLR", 100, step_size=step_size, gamma=gamma),
+                          min_lr)
+    assert np.allclose(used, expected, rtol=1e-12)
+    optimizer, scheduler = make(step_size, gamma, min_lr)
+    for _ in range(100):  # the closed form agrees with the chainable form at every step
+        assert np.isclose(scheduler._get_closed_form_lr()[0], optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        scheduler.step()
+
+
+def test_step_with_an_epoch_uses_the_closed_form():
+    optimizer, scheduler = make(10, 0.5, 0.01)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # torch deprecates step(epoch)
+        for epoch in (35, 3, 70):
+            optimizer.step()
+            scheduler.step(epoch)
+            assert np.isclose(optimizer.param_groups[0]["lr"], max(0.1 * 0.5 ** (epoch // 10),
+                                                                   0.01))
+
+
+@pytest.mark.parametrize("at", [1, 9, 10, 25, 44])
+def test_resuming_from_both_state_dicts_continues_exactly(at):
+    optimizer, scheduler = make(10, 0.5, 0.01)
+    whole = lrlessons.step_torch(optimizer, scheduler, 60)
+    optimizer, scheduler = make(10, 0.5, 0.01)
+    first = lrlessons.step_torch(optimizer, scheduler, at + 1)[:at]
+    saved = (optimizer.state_dict(), scheduler.state_dict())
+    assert {"step_size", "gamma", "min_lr", "last_epoch"} <= set(saved[1])
+    optimizer, scheduler = make(10, 0.5, 0.01)
+    optimizer.load_state_dict(saved[0])
+    scheduler.load_state_dict(saved[1])
+    resumed = np.concatenate([first, lrlessons.step_torch(optimizer, scheduler, 60 - at)])
+    assert np.array_equal(resumed, whole)
+
+
+def test_scheduler_state_alone_restarts_the_staircase_as_the_lesson_says():
+    optimizer, scheduler = make(10, 0.5, 0.01)
+    lrlessons.step_torch(optimizer, scheduler, 26)
+    saved = scheduler.state_dict()
+    optimizer, scheduler = make(10, 0.5, 0.01)
+    scheduler.load_state_dict(saved)
+    after = lrlessons.step_torch(optimizer, scheduler, 35)
+    assert after[0] == 0.1 and after[5] == 0.05 and after[-1] == 0.0125
+
+
+def test_the_keras_schedule_equals_the_catalogue_and_survives_saving(keras, tmp_path):
+    names = definitions(NOTEBOOK, "class WarmupCosine(")
+    schedule = names["WarmupCosine"](0.5, 60, 660)
+    expected = lrlessons.curve("WarmupCosine", 720, base_lr=0.5, num_warmup_steps=60,
+                               num_training_steps=720)
+    assert np.allclose(lrlessons.keras_values(schedule, 720), expected, rtol=1e-5, atol=1e-7)
+    model = lrlessons.keras_model()
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=schedule),
+                  loss="sparse_categorical_crossentropy")
+    model.save(tmp_path / "m.keras")
+    reloaded = keras.saving.load_model(tmp_path / "m.keras")
+    assert type(reloaded.optimizer._learning_rate).__name__ == "WarmupCosine"
+    assert np.allclose(lrlessons.keras_values(reloaded.optimizer, 720), expected, rtol=1e-5,
+                       atol=1e-7)
+
+
+def test_the_articles_warmup_cosine_slip_is_real(keras):
+    # The lesson says an article evaluated its cosine at `step`, not `step - warmup_steps`, so its
+    # decay began during the warm-up: at the end of the warm-up it is below the peak.
+    decay = keras.optimizers.schedules.CosineDecay(0.5, 660)
+    at_end_of_warmup = float(keras.ops.convert_to_numpy(decay(60)))
+    assert at_end_of_warmup < 0.5 * 0.99
+
+
+def test_calm_down_halves_on_oscillation_holds_when_steady_and_waits_after_a_change():
+    steady = [1.0, 0.9, 0.8, 0.7, 0.6]
+    jitter = [1.0, 0.9, 1.0, 0.8, 0.85]
+    assert calm_down(steady[:4], [0.5] * 4) is None  # too early
+    assert calm_down(steady, [0.5] * 5) is None  # falling: hold
+    assert calm_down(jitter, [0.5] * 5) == 0.25  # up twice within five epochs
+    assert calm_down([1.0, 0.9, 1.0, 0.8, 0.7], [0.5] * 5) is None  # up once only
+    assert calm_down(jitter, [0.5, 0.5, 0.25, 0.25, 0.25]) is None  # changed lately: wait
+
+
+def test_the_lessons_cells_share_the_rule():
+    # The Keras callback and the PyTorch run both call the one calm_down.
+    assert "self.rule(self.losses, self.lrs)" in cell_source(NOTEBOOK, "class CalmDown(")
+    assert "on_epoch_end=calm_down" in cell_source(NOTEBOOK, 'lrlessons.train("CosineAnnealingLR"')
+
+
+# --- the Keras training claims, over seeds, on every kernel set -------------------------------
+
+KERAS_PROBE = """
+import json, sys
+import numpy as np
+import lrlessons
+from tests.notebook_code import definitions
+names = definitions("07_custom.ipynb", "def calm_down(", {"np": np})
+names = definitions("07_custom.ipynb", "class CalmDown(", {**names, "keras": __import__("keras")})
+const = lrlessons.keras_train(epochs=20, base_lr=0.8, seed=range(5))
+rule = lrlessons.keras_train(lambda: [names["CalmDown"](names["calm_down"])], epochs=20,
+                             base_lr=0.8, seed=range(5))
+def record(rs):
+    return [dict(loss=list(map(float, r.loss)), acc=float(r.final_accuracy),
+                 lrs=list(map(float, r.lrs[::r.batches_per_epoch]))) for r in rs.runs]
+import torch
+print(json.dumps({"kernel_set": torch.backends.cpu.get_cpu_capability().lower(),
+                  "const": record(const), "rule": record(rule)}))
+"""
+
+
+def keras_claims(runs: dict) -> list[str]:
+    """The lesson's sentences about its Keras runs; returns what fails (empty: all hold).
+    Margins from 10 seeds on every kernel set: loss ratio [0.48, 0.75], cuts 1-2, first cut at
+    epochs 5-15, accuracy with the callback >= 0.913."""
+    problems = []
+    for c, r in zip(runs["const"], runs["rule"]):
+        ratio = np.mean(r["loss"][-5:]) / np.mean(c["loss"][-5:])
+        cuts = np.flatnonzero(np.diff(r["lrs"]) < 0)
+        if not ratio < 0.85:
+            problems.append(f"last-5-epoch loss with / without the callback {ratio:.2f}")
+        if not (1 <= len(cuts) <= 2 and 5 <= cuts[0] + 1 <= 15):
+            problems.append(f"cuts at epochs {list(cuts + 1)}")
+        if not r["acc"] >= 0.9:
+            problems.append(f"accuracy with the callback {r['acc']:.3f}")
+    return problems
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kernel_set", supported_kernel_sets())
+def test_keras_callback_claims_hold_over_seeds(kernel_set, keras):
+    env = dict(os.environ, ATEN_CPU_CAPABILITY=kernel_set, OMP_NUM_THREADS="1",
+               MPLBACKEND="Agg", KERAS_BACKEND="torch")
+    done = subprocess.run([sys.executable, "-c", KERAS_PROBE], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    runs = json.loads(done.stdout.splitlines()[-1])
+    assert runs["kernel_set"] == kernel_set
+    assert keras_claims(runs) == []
