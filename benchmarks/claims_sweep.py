@@ -10,17 +10,17 @@ per configuration, the median / min / max over all those runs of:
     std   standard deviation of the training loss over the last 10 epochs
     div   how many runs diverged (NaN)
 
-    python benchmarks/claims_sweep.py                        # every configuration below
-    python benchmarks/claims_sweep.py --only lesson00 --seeds 0-4
+    python benchmarks/claims_sweep.py                        # every configuration of tests/claims*
+    python benchmarks/claims_sweep.py --only "const" --seeds 0-4
     python benchmarks/claims_sweep.py --config 'tiny={"base_lr": 0.005}' --only tiny
     python benchmarks/claims_sweep.py --env MKL_ENABLE_INSTRUCTIONS=AVX2   # other BLAS paths too
     python benchmarks/claims_sweep.py --json out.json       # every run's curves, for analysis
     python benchmarks/claims_sweep.py --claims              # tests/claims.py over all runs
     python benchmarks/claims_sweep.py --load out.json       # re-evaluate the claims, no training
 
-``--claims`` runs the configurations of tests/claims.py instead and evaluates every claim there on
-each kernel set alone and on all kernel sets pooled (the test runs 5 seeds; this shows the margin
-over 10).
+The configurations are those of tests/claims.py and every tests/claims_lesson_NN.py (plus any
+``--config``); ``--claims`` also evaluates every claim on each kernel set alone and on all kernel
+sets pooled (the test runs 5 seeds; this shows the margin over 10).
 
 To measure another copy of lrlessons, put it first on PYTHONPATH; the workers inherit it.
 """
@@ -41,25 +41,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.append(str(ROOT))  # after PYTHONPATH: a copy of lrlessons put there still wins
 from tests.claims import supported_kernel_sets  # noqa: E402  (one definition for test and sweep)
 
-# name -> train() keyword arguments. Names start with the lesson whose text they back.
-CONFIGS: dict[str, dict] = {
-    "lesson00 const 0.02": dict(base_lr=0.02),
-    "lesson00 const 0.5": dict(base_lr=0.5),
-    "lesson00 const 1.0": dict(base_lr=1.0),
-    "lesson01 StepLR 20": dict(schedule="StepLR", base_lr=0.5, step_size=20, gamma=0.1),
-    "lesson01 MultiStepLR 30,45": dict(schedule="MultiStepLR", base_lr=0.5, milestones=[30, 45],
-                                       gamma=0.1),
-    "lesson01 StepLR 5": dict(schedule="StepLR", base_lr=0.5, step_size=5, gamma=0.1),
-    "lesson01 Piecewise 1.0": dict(schedule="PiecewiseDecay", base_lr=1.0, boundaries=[30, 45],
-                                   values=[1.0, 0.05, 0.005]),
-    "lesson01 StepLR 20 per batch": dict(schedule="StepLR", base_lr=0.5, step_size=20, gamma=0.1,
-                                         step_per="iteration"),
-    "lesson02 cosine": dict(schedule="CosineAnnealingLR", base_lr=0.5),
-    "lesson02 cosine T_max=30": dict(schedule="CosineAnnealingLR", base_lr=0.5, T_max=30),
-    "lesson02 SGDR 20x2": dict(schedule="CosineAnnealingWarmRestarts", base_lr=0.5, T_0=20,
-                               T_mult=2),
-}
-
 # --- worker: one process, one kernel set ------------------------------------------------------
 
 
@@ -73,18 +54,20 @@ def worker() -> None:
     job = json.load(sys.stdin)
     out = {"capability": torch.backends.cpu.get_cpu_capability(),
            "library": str(Path(lrlessons.__file__).parent), "runs": {}}
+    from tests.claims import to_records
+
     for name, kwargs in job["configs"].items():
-        per_seed = []
+        runs, seconds = [], []
         for seed in job["seeds"]:
             start = time.perf_counter()
-            run = lrlessons.train(seed=seed, **kwargs)
-            per_seed.append(dict(
-                seed=seed, seconds=time.perf_counter() - start, diverged=bool(run.diverged),
-                loss=[float(v) for v in run.loss], accuracy=[float(v) for v in run.accuracy],
-                val_loss=[float(v) for v in run.val_loss],
-                final_accuracy=run.final_accuracy,
-                tail_loss=float(np.mean(run.loss[-10:])), tail_std=float(np.std(run.loss[-10:]))))
-        out["runs"][name] = per_seed
+            runs.append(lrlessons.train(seed=seed, **kwargs))
+            seconds.append(time.perf_counter() - start)
+        # What the claims read (tests.claims.to_records), plus this sweep's own summaries.
+        records = to_records({name: runs})[name]
+        for record, run, took in zip(records, runs, seconds):
+            record.update(seconds=took, tail_loss=float(np.mean(run.loss[-10:])),
+                          tail_std=float(np.std(run.loss[-10:])))
+        out["runs"][name] = records
     json.dump(out, sys.stdout)
 
 
@@ -153,7 +136,7 @@ def main() -> None:
     ap.add_argument("--load", default=None,
                     help="no training: evaluate --claims on the runs a --json file saved")
     ap.add_argument("--claims", action="store_true",
-                    help="run tests/claims.py's configurations and evaluate its claims")
+                    help="also evaluate the claims of tests/claims*.py on the runs")
     args = ap.parse_args()
     if args.worker:
         return worker()
@@ -163,9 +146,9 @@ def main() -> None:
         saved = json.loads(Path(args.load).read_text())
         return print_claims(claims, saved["results"], saved["kernel_sets"])
 
-    if args.claims:
-        from tests import claims
-    configs = dict(claims.CONFIGS if args.claims else CONFIGS)
+    from tests import claims  # every lesson's configurations and claims (one table for both)
+
+    configs = dict(claims.CONFIGS)
     for item in args.config:
         name, _, kwargs = item.partition("=")
         configs[name] = json.loads(kwargs)

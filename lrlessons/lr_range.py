@@ -112,8 +112,33 @@ def growth(start_lr: float, end_lr: float, steps: int) -> float:
 # --- one test ------------------------------------------------------------------------------
 
 
+class _Reading:
+    """How a range test is read, the same for one seed and for the median over seeds: smooth
+    the loss, find its lowest point, suggest ``lowest_lr / margin``. Subclasses give ``lrs``,
+    ``losses``, ``smooth`` and ``margin``."""
+
+    @property
+    def smoothed(self) -> np.ndarray:
+        return smooth(self.losses, self.smooth)
+
+    @property
+    def lowest_lr(self) -> float:
+        """The lr at the lowest point of the smoothed loss."""
+        return float(self.lrs[lowest_index(self.smoothed)])
+
+    @property
+    def suggestion(self) -> float:
+        """The suggested max_lr: ``lowest_lr / margin``."""
+        return suggest(self.lrs, self.smoothed, self.margin)
+
+    @property
+    def suggested(self) -> float:
+        """The suggestion to one significant digit (``rounded``): the number to use."""
+        return rounded(self.suggestion)
+
+
 @dataclass
-class RangeTest:
+class RangeTest(_Reading):
     """One range test, as recorded: ``step_lrs[i]`` is the lr the optimizer used at step i and
     ``step_losses[i]`` the loss of step i's batch, measured before that step. The curve pairs
     ``lrs[i] = step_lrs[i]`` with ``losses[i] = step_losses[i + 1]``, up to the step where the
@@ -151,28 +176,9 @@ class RangeTest:
     def losses(self) -> np.ndarray:
         return np.asarray(self.step_losses[1:self._n + 1], dtype=float)
 
-    @property
-    def smoothed(self) -> np.ndarray:
-        return smooth(self.losses, self.smooth)
-
-    @property
-    def lowest_lr(self) -> float:
-        """The lr at the lowest point of the smoothed loss."""
-        return float(self.lrs[lowest_index(self.smoothed)])
-
-    @property
-    def suggestion(self) -> float:
-        """The suggested max_lr: ``lowest_lr / margin``."""
-        return suggest(self.lrs, self.smoothed, self.margin)
-
-    @property
-    def suggested(self) -> float:
-        """The suggestion to one significant digit (``rounded``): the number to use."""
-        return rounded(self.suggestion)
-
 
 @dataclass
-class RangeTests:
+class RangeTests(_Reading):
     """The same range test over several seeds. Every seed walks through the same lrs; the curve
     is the median over the seeds of the loss at each step, a seed that has stopped counting as
     blown up (infinite loss), as long as more than half of them are still running; the suggestion
@@ -229,23 +235,6 @@ class RangeTests:
     @property
     def lrs(self) -> np.ndarray:
         return max((t.lrs for t in self.tests), key=len)[:len(self.losses)]
-
-    @property
-    def smoothed(self) -> np.ndarray:
-        return smooth(self.losses, self.smooth)
-
-    @property
-    def lowest_lr(self) -> float:
-        return float(self.lrs[lowest_index(self.smoothed)])
-
-    @property
-    def suggestion(self) -> float:
-        return suggest(self.lrs, self.smoothed, self.margin)
-
-    @property
-    def suggested(self) -> float:
-        """The suggestion to one significant digit (``rounded``): the number to use."""
-        return rounded(self.suggestion)
 
     @property
     def suggestions(self) -> np.ndarray:
