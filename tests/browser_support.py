@@ -85,6 +85,18 @@ def browser_missing() -> str | None:
     return None
 
 
+def need_browser() -> None:
+    """Skip when no browser test can run here; fail instead under REQUIRE_BROWSER=1 (CI)."""
+    import pytest
+
+    reason = browser_missing()
+    if reason is None:
+        return
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(f"REQUIRE_BROWSER=1 but the browser test cannot run: {reason}", pytrace=False)
+    pytest.skip(f"browser test skipped: {reason}")
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -355,6 +367,7 @@ _JS_CELLS = """() => Array.from(document.querySelectorAll('.jp-Notebook .jp-Cell
         .filter((img) => img.naturalWidth > 0).length,
     widgets: cell.querySelectorAll('.jupyter-widgets').length,
     sliders: cell.querySelectorAll('.widget-slider').length,
+    buttons: cell.querySelectorAll('.jupyter-widgets .widget-button').length,
     errors: outs.filter((o) => o.getAttribute('data-mime-type') === 'application/vnd.jupyter.error'
         || o.querySelector('[data-mime-type="application/vnd.jupyter.error"]')
         || (o.getAttribute('data-mime-type') === 'application/vnd.jupyter.stderr'
@@ -596,9 +609,12 @@ class Lesson:
         return paths
 
     def explorer_cell(self) -> int | None:
-        """Index of the first cell whose output holds a slider and a picture."""
+        """Index of the first cell whose picture redraws as its slider moves: a slider and a
+        picture, and no button (the training explorer and the range test redraw only when
+        their button is pressed)."""
         for i, cell in enumerate(self.cells()):
-            if cell["sliders"] and (cell["widgetImages"] or cell["staticImages"]):
+            if cell["sliders"] and (cell["widgetImages"] or cell["staticImages"]) \
+                    and not cell["buttons"]:
                 return i
         return None
 

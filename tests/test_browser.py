@@ -19,7 +19,6 @@ the skip into a failure. LRLESSONS_NOTEBOOKS=/path/to/tree runs against another 
 
 from __future__ import annotations
 
-import os
 import re
 import time
 
@@ -37,25 +36,16 @@ _narrowest: dict[str, dict[str, float]] = {}  # notebook -> size -> least visibl
 _timings: dict[str, float] = {}
 
 
-def _need_browser() -> None:
-    reason = bs.browser_missing()
-    if reason is None:
-        return
-    if os.environ.get("REQUIRE_BROWSER") == "1":
-        pytest.fail(f"REQUIRE_BROWSER=1 but the browser test cannot run: {reason}", pytrace=False)
-    pytest.skip(f"browser test skipped: {reason}")
-
-
 @pytest.fixture(scope="session")
 def browser():
-    _need_browser()
+    bs.need_browser()
     with bs.chromium() as b:
         yield b
 
 
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory, request):
-    _need_browser()
+    bs.need_browser()
     work = tmp_path_factory.mktemp("lab")
     server = bs.LabServer(bs.copy_notebooks(work, ROOT), work)
     started = time.perf_counter()

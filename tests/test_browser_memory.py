@@ -14,7 +14,6 @@ REQUIRE_BROWSER=1 (CI), like tests/test_browser.py.
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
@@ -30,15 +29,6 @@ NOTEBOOKS = [f"{lang}/{name}.ipynb" for lang, name in bs.lesson_notebooks(ROOT) 
 # A Binder seat has 2048 MB; the server with one lesson's kernel needs about a third of it.
 CEILING_MB = 1500
 KERNEL_GONE_S = 30
-
-
-def _need_browser() -> None:
-    reason = bs.browser_missing()
-    if reason is None:
-        return
-    if os.environ.get("REQUIRE_BROWSER") == "1":
-        pytest.fail(f"REQUIRE_BROWSER=1 but the browser test cannot run: {reason}", pytrace=False)
-    pytest.skip(f"browser test skipped: {reason}")
 
 
 def _status_mb(pid: int, field: str) -> float:
@@ -64,7 +54,7 @@ def _kernel_ids(server: bs.LabServer) -> list[str]:
 
 
 def test_closing_each_lesson_tab_frees_its_kernel(tmp_path, capsys):
-    _need_browser()
+    bs.need_browser()
     assert len(NOTEBOOKS) >= 4, NOTEBOOKS
     server = bs.LabServer(bs.copy_notebooks(tmp_path, ROOT), tmp_path)
     rows: list[str] = []
