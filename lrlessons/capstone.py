@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .catalogue import get
 from .i18n import tr
 
 DIGITS = dict(task="digits", batch_size=128, epochs=12)  # 12 updates per epoch, 144 in all
@@ -66,7 +67,7 @@ def _schedule_text(kwargs: dict) -> str:
         return "—"
     shown = {k: v for k, v in kwargs.items() if k not in (*DIGITS, "schedule", "base_lr",
                                                           "optimizer", "step_per", "weight_decay")}
-    if name == "SequentialLR":
+    if get(name).members:  # a schedule made of others: write each member with its values
         inner = ", ".join(f"{n}({', '.join(f'{k}={v}' for k, v in p.items())})"
                           for n, p in shown["schedulers"])
         return f"SequentialLR([{inner}], milestones={shown['milestones']})"
@@ -87,7 +88,9 @@ def configs_table(configs: dict | None = None) -> str:
         opt += tr(" (momentum 0.9)", "（动量 0.9）") if opt == "SGD" else ""
         if kw.get("weight_decay"):
             opt += f", weight_decay={kw['weight_decay']}"
-        lr = kw["max_lr"] if kw.get("schedule") == "OneCycleLR" else kw["base_lr"]
+        # A schedule that sets its own peak (OneCycleLR) ignores base_lr: show the peak.
+        own_peak = kw.get("schedule") and not get(kw["schedule"]).uses_base_lr
+        lr = kw["max_lr"] if own_peak and "max_lr" in kw else kw["base_lr"]
         per = kw.get("step_per", "epoch") if kw.get("schedule") else "—"
         per = {"epoch": tr("per epoch", "每个 epoch"), "iteration": tr("per iteration", "每次迭代"),
                "—": "—"}[per]
