@@ -26,6 +26,17 @@ def english():
 
 
 @pytest.fixture(scope="session")
+def browser():
+    """One headless chromium for every browser test: Playwright's sync API can run only one
+    instance per thread, so a second launch while the first is open would fail."""
+    from tests import browser_support as bs
+
+    bs.need_browser()
+    with bs.chromium() as b:
+        yield b
+
+
+@pytest.fixture(scope="session")
 def keras():
     return pytest.importorskip("keras")
 

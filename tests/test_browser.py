@@ -37,13 +37,6 @@ _timings: dict[str, float] = {}
 
 
 @pytest.fixture(scope="session")
-def browser():
-    bs.need_browser()
-    with bs.chromium() as b:
-        yield b
-
-
-@pytest.fixture(scope="session")
 def lab(tmp_path_factory, request):
     bs.need_browser()
     work = tmp_path_factory.mktemp("lab")

@@ -53,16 +53,15 @@ def _kernel_ids(server: bs.LabServer) -> list[str]:
     return [k["id"] for k in server.api("GET", "/api/kernels")]
 
 
-def test_closing_each_lesson_tab_frees_its_kernel(tmp_path, capsys):
-    bs.need_browser()
+def test_closing_each_lesson_tab_frees_its_kernel(browser, tmp_path, capsys):
     assert len(NOTEBOOKS) >= 4, NOTEBOOKS
     server = bs.LabServer(bs.copy_notebooks(tmp_path, ROOT), tmp_path)
     rows: list[str] = []
     closed_kernels_mb = 0.0
     try:
         server.start()
-        with bs.chromium() as browser:
-            page = browser.new_page(viewport=bs.VIEWPORT)
+        page = browser.new_page(viewport=bs.VIEWPORT)
+        try:
             for notebook in NOTEBOOKS:
                 lesson = bs.Lesson(page, server, notebook)
                 lesson.open()
@@ -93,6 +92,8 @@ def test_closing_each_lesson_tab_frees_its_kernel(tmp_path, capsys):
                     f"  {notebook:28s} tab open: server {server_mb:4.0f} + kernel "
                     + " + ".join(f"{rss:.0f} (peak {peak:.0f})" for rss, peak in kernels.values())
                     + f" = {open_mb:4.0f} MB;  tab closed: {after_mb:4.0f} MB, no kernel")
+        finally:
+            page.close()
     finally:
         server.stop()
     with capsys.disabled():
