@@ -70,7 +70,8 @@ def _schedule_text(kwargs: dict) -> str:
     if get(name).members:  # a schedule made of others: write each member with its values
         inner = ", ".join(f"{n}({', '.join(f'{k}={v}' for k, v in p.items())})"
                           for n, p in shown["schedulers"])
-        return f"SequentialLR([{inner}], milestones={shown['milestones']})"
+        rest = "".join(f", {k}={v}" for k, v in shown.items() if k != "schedulers")
+        return f"{name}([{inner}]{rest})"
     return f"{name}({', '.join(f'{k}={v}' for k, v in shown.items())})"
 
 
