@@ -45,7 +45,8 @@ from tests.claims import supported_kernel_sets  # noqa: E402  (one definition fo
 
 
 def worker() -> None:
-    """Read {"configs": {name: kwargs}, "seeds": [...]} on stdin, print one JSON result."""
+    """Read {"names": [...], "extra": {name: kwargs}, "seeds": [...]} on stdin, print one JSON
+    result. Registry configurations travel by name: some hold functions (an on_epoch_end rule)."""
     import numpy as np
     import torch
 
@@ -54,9 +55,10 @@ def worker() -> None:
     job = json.load(sys.stdin)
     out = {"capability": torch.backends.cpu.get_cpu_capability(),
            "library": str(Path(lrlessons.__file__).parent), "runs": {}}
-    from tests.claims import to_records
+    from tests.claims import CONFIGS, to_records
 
-    for name, kwargs in job["configs"].items():
+    configs = {**{n: CONFIGS[n] for n in job["names"]}, **job["extra"]}
+    for name, kwargs in configs.items():
         runs, seconds = [], []
         for seed in job["seeds"]:
             start = time.perf_counter()
@@ -74,11 +76,12 @@ def worker() -> None:
 # --- parent -----------------------------------------------------------------------------------
 
 
-def run_kernel_set(cap: str, configs: dict, seeds: list[int], extra_env: dict) -> dict:
+def run_kernel_set(cap: str, names: list[str], extra: dict, seeds: list[int],
+                   extra_env: dict) -> dict:
     env = dict(os.environ, ATEN_CPU_CAPABILITY=cap, OMP_NUM_THREADS="1", MPLBACKEND="Agg",
                **extra_env)
     done = subprocess.run([sys.executable, __file__, "--worker"], cwd=ROOT, env=env, text=True,
-                          input=json.dumps({"configs": configs, "seeds": seeds}),
+                          input=json.dumps({"names": names, "extra": extra, "seeds": seeds}),
                           capture_output=True, check=False)
     if done.returncode:
         raise SystemExit(f"worker for {cap} failed:\n{done.stderr[-3000:]}")
@@ -148,12 +151,15 @@ def main() -> None:
 
     from tests import claims  # every lesson's configurations and claims (one table for both)
 
-    configs = dict(claims.CONFIGS)
+    extra = {}
     for item in args.config:
         name, _, kwargs = item.partition("=")
-        configs[name] = json.loads(kwargs)
+        extra[name] = json.loads(kwargs)
+    configs = {**claims.CONFIGS, **extra}
     if args.only:
         configs = {k: v for k, v in configs.items() if args.only in k}
+    names = [n for n in configs if n not in extra]
+    extra = {n: v for n, v in extra.items() if n in configs}
     seeds = parse_seeds(args.seeds)
     caps = args.kernel_sets.split(",") if args.kernel_sets else supported_kernel_sets()
     extra_env = dict(item.split("=", 1) for item in args.env)
@@ -163,7 +169,7 @@ def main() -> None:
     start = time.perf_counter()
     with ThreadPoolExecutor(args.jobs) as pool:
         done = dict(zip(caps, pool.map(
-            lambda cap: run_kernel_set(cap, configs, seeds, extra_env), caps)))
+            lambda cap: run_kernel_set(cap, names, extra, seeds, extra_env), caps)))
     results = {cap: d["runs"] for cap, d in done.items()}
     print(f"lrlessons from: {', '.join(sorted({d['library'] for d in done.values()}))}")
     n_runs = len(caps) * len(seeds) * len(configs)
@@ -178,7 +184,8 @@ def main() -> None:
     if args.json:
         Path(args.json).write_text(json.dumps({"seeds": seeds, "kernel_sets": caps,
                                                "extra_env": extra_env, "configs": configs,
-                                               "results": results}))
+                                               "results": results},
+                                              default=lambda f: getattr(f, "__name__", repr(f))))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ kernels, are only imported.
 from __future__ import annotations
 
 import importlib.util
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -53,3 +55,13 @@ def test_bench_widgets_runs(monkeypatch, capsys):
     monkeypatch.setattr(bench, "MOVES", 3)
     bench.main()
     assert "worst median" in capsys.readouterr().out
+
+
+def test_claims_sweep_runs(tmp_path):
+    # One configuration that holds a function (an on_epoch_end rule), one seed, one kernel set.
+    out = tmp_path / "sweep.json"
+    done = subprocess.run([sys.executable, str(BENCH / "claims_sweep.py"), "--only", "calm_down",
+                           "--seeds", "0", "--kernel-sets", "default", "--json", str(out)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "07 calm_down" in done.stdout and out.stat().st_size > 0

@@ -1,9 +1,9 @@
 """Memory on a Binder seat: the lessons one after another, each tab closed before the next.
 
-A seat has 2 GB; a lesson kernel peaks at about 430 MB, and a kernel JupyterLab kept running
+A seat has 2 GB; a lesson kernel peaks at 400 to 520 MB, and a kernel JupyterLab kept running
 after its tab closed would add up to an out-of-memory kill by about the fourth lesson. With the
 settings learners get (.jupyter/overrides.json5: kernelShutdown), closing a notebook's tab shuts
-its kernel down. Here chromium opens index, 00, 01 and 02 in turn, runs all cells, saves and
+its kernel down. Here chromium opens every English notebook in turn, runs all cells, saves and
 closes the tab with JupyterLab's own Close Tab command (not the REST API), and the server must
 then report no running kernel and have no kernel process left. The resident memory of the server
 and its kernels is printed after each lesson; only a generous ceiling is asserted.
