@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import types
@@ -23,13 +22,13 @@ import lrlessons
 from lrlessons import SCHEDULES
 from lrlessons import keras_bridge as kb  # imports no keras: that waits for the first call
 from lrlessons.catalogue import torch_plateau_floor
+from tests.assertions import CJK, assert_bilingual
 
 keras = pytest.importorskip("keras")
 
 # Keras' torch backend converts its variables with np.array(x) (a NumPy 2 deprecation, not ours).
 pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")
 
-CJK = re.compile(r"[\u4e00-\u9fff]")
 U32 = 2.0 ** -24  # float32 unit roundoff
 WITH_KERAS = sorted(n for n, s in SCHEDULES.items() if "keras" in s.code)
 WITHOUT_KERAS = sorted(n for n, s in SCHEDULES.items() if "keras" not in s.code)
@@ -266,13 +265,6 @@ def test_warmup_cosine_without_warmup_is_the_plain_cosine():
 
 
 # --- refusals ------------------------------------------------------------------------------------
-
-
-def assert_bilingual(excinfo, *fragments):
-    message = str(excinfo.value)
-    assert CJK.search(message), message
-    for f in fragments:
-        assert f in message, (f, message)
 
 
 @pytest.mark.parametrize("name", WITHOUT_KERAS)

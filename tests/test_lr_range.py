@@ -12,6 +12,7 @@ import pytest
 import lrlessons
 from lrlessons import lr_range as R
 from lrlessons.i18n import use_language
+from tests.assertions import assert_bilingual
 
 LRS = np.geomspace(1e-4, 10.0, 200)
 
@@ -204,10 +205,7 @@ def test_enough_epochs_for_the_steps():
 def test_bad_settings_are_refused_in_both_languages(kwargs, fragments):
     with pytest.raises((ValueError, TypeError)) as info:
         R.range_test(**kwargs)
-    message = str(info.value)
-    assert " / " in message and any("\u4e00" <= ch <= "\u9fff" for ch in message)
-    for fragment in fragments:
-        assert fragment in message
+    assert_bilingual(info, *fragments)
 
 
 # --- the figure and the explorer -----------------------------------------------------------------

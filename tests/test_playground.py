@@ -9,6 +9,7 @@ import torch
 
 import lrlessons
 from lrlessons import playground as pg
+from tests.assertions import assert_bilingual
 
 
 @pytest.mark.parametrize("schedule, params, step_per", [
@@ -105,10 +106,7 @@ def test_a_run_uses_one_thread_and_gives_the_setting_back():
 def test_bad_settings_are_refused_in_both_languages(kwargs, fragments):
     with pytest.raises((ValueError, TypeError)) as info:
         lrlessons.train(**kwargs)
-    message = str(info.value)
-    assert " / " in message and any("\u4e00" <= ch <= "\u9fff" for ch in message)
-    for fragment in fragments:
-        assert fragment in message
+    assert_bilingual(info, *fragments)
 
 
 def test_data_is_generated_not_downloaded():
