@@ -11,6 +11,11 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 # Exact pin, always: an unpinned torch resolves to the multi-GB CUDA build on PyPI.
 TORCH := torch==2.13.0
+# torch's CPU build (about 200 MB, not gigabytes of CUDA packages on Linux), as environment.yml
+# does: an *extra* index, so pip still sees PyPI and any index pip.conf names, and an unreachable
+# CPU index only costs a warning and pip's retries (about 9 s). Only the torch line uses it (with
+# --no-deps): each package looked up there would pay the retries again.
+TORCH_INDEX := --extra-index-url https://download.pytorch.org/whl/cpu
 # Exact versions of everything the tests run with (`make pins` writes it from the venv). Needs
 # Python >= 3.11; `CONSTRAINTS=` (empty) installs the newest releases instead.
 CONSTRAINTS ?= constraints.txt
@@ -49,11 +54,13 @@ help:
 
 venv: $(STAMP)
 
-# Reinstalls only when pyproject.toml or the pins change. torch goes in first, pinned, so the
-# editable install finds it satisfied and never resolves torch from the registry.
+# Reinstalls only when pyproject.toml or the pins change. torch goes in first, pinned, from the
+# CPU index (then its dependencies, from PyPI), so every later install finds it satisfied and
+# never resolves torch from the registry.
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
+	$(PIP) install --progress-bar off --no-deps $(TORCH_INDEX) $(PIN) $(TORCH)
 	$(PIP) install --progress-bar off $(PIN) $(TORCH)
 	$(PIP) install --progress-bar off $(PIN) -e ".[keras,dev]"
 	touch $@
