@@ -24,6 +24,9 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import NamedTuple
+
+from .i18n import language
 
 LANGS = ("en", "zh")
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -134,13 +137,43 @@ def execute(path: Path, timeout: int = 600) -> None:
     nbformat.write(nb, path)
 
 
-def grade(path: Path, timeout: int = 600) -> list[tuple[int, str]]:
+class Verdict(NamedTuple):
+    """What one self-check of a graded notebook said: read from the check's Result data
+    (``application/vnd.lrlessons.result+json``), never from the text it printed."""
+
+    number: int
+    passed: bool
+    message: str
+    data: dict | None
+
+
+def verdict(number: int, outputs: list) -> Verdict:
+    """The Verdict of a check cell from its outputs: passed only when the cell displayed a
+    Result whose data says so. Text alone (a printed ✅) is not a verdict."""
+    from .check import MIME
+
+    data = next((o["data"][MIME] for o in outputs if o.get("output_type") in
+                 ("execute_result", "display_data") and MIME in o.get("data", {})), None)
+    errors = [o for o in outputs if o.get("output_type") == "error"]
+    if errors:
+        return Verdict(number, False, f"❌ {errors[0]['ename']}: {errors[0]['evalue']}", None)
+    if not isinstance(data, dict):
+        shown = "".join(str(o.get("data", {}).get("text/plain", "")) for o in outputs
+                        if o.get("output_type") in ("execute_result", "display_data"))
+        return Verdict(number, False, "not run" if not shown.strip() else
+                       f"no self-check result (the cell showed: {shown.strip()[:80]})", None)
+    message = data.get("message", {})
+    text = message.get(language(), message.get("en", "")) if isinstance(message, dict) else ""
+    return Verdict(number, data.get("passed") is True, str(text), data)
+
+
+def grade(path: Path, timeout: int = 600) -> list[Verdict]:
     """Run a learner's notebook (a copy: the submission is not touched) and read its self-checks.
 
-    Returns one ``(exercise number, message)`` per cell tagged ``check``, in order; a message
-    starts with ✅ (passed), ❌ (wrong, with the hint the learner saw), ✏️ (not written) or, when
-    the notebook stopped before the check, "not run". Errors in the learner's own cells do not
-    stop the grading: the cells after them still run.
+    Returns one ``Verdict`` per cell tagged ``check``, in order: passed or not as the check's
+    Result data says, with the message the learner saw (✅, ❌ with the hint, ✏️ not written) or
+    "not run" when the notebook stopped before the check. Errors in the learner's own cells do
+    not stop the grading: the cells after them still run.
     """
     import tempfile
 
@@ -156,17 +189,8 @@ def grade(path: Path, timeout: int = 600) -> list[tuple[int, str]]:
         finally:
             if env_backend is not None:
                 os.environ["MPLBACKEND"] = env_backend
-    results = []
-    for cell in nb.cells:
-        if "check" not in cell.metadata.get("tags", []):
-            continue
-        shown = "".join(str(o.get("data", {}).get("text/plain", "")) for o in cell.outputs
-                        if o.output_type in ("execute_result", "display_data"))
-        errors = [o for o in cell.outputs if o.output_type == "error"]
-        if errors:
-            shown = f"❌ {errors[0].ename}: {errors[0].evalue}"
-        results.append((len(results) + 1, shown.strip() or "not run"))
-    return results
+    checks = [c for c in nb.cells if "check" in c.metadata.get("tags", [])]
+    return [verdict(i, cell.outputs) for i, cell in enumerate(checks, start=1)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -191,10 +215,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         for path in args.paths:
             results = grade(path)
-            passed = sum(message.startswith("✅") for _, message in results)
+            passed = sum(v.passed for v in results)
             print(f"{path}: {passed}/{len(results)} exercises passed")
-            for number, message in results:
-                print(f"  exercise {number}: {message}")
+            for v in results:
+                print(f"  exercise {v.number}: {v.message}")
     return 0
 
 

@@ -211,7 +211,7 @@ def test_noam_peak_and_half_step_against_the_curve():
     peak = 256 ** -0.5 * 1000 ** -0.5
     assert check.noam(peak, 4000, d_model=256, warmup_steps=1000)
     assert check.noam(peak * 0.5, 4000, d_model=256, warmup_steps=1000, learning_rate=0.5)
-    for half, hint in ((2000, "not by 2"), (500, "still in the warm-up"), (4001, "one step off"),
+    for half, hint in ((2000, "not by 2"), (500, "still in the warm-up"), (4001, "One step off"),
                        (3000, "solve for t")):
         result = check.noam(peak, half, d_model=256, warmup_steps=1000)
         assert not result and hint in repr(result), repr(result)
@@ -220,6 +220,9 @@ def test_noam_peak_and_half_step_against_the_curve():
                         (1000 ** -0.5, "d_model^-0.5")):
         result = check.noam(wrong, 4000, d_model=256, warmup_steps=1000)
         assert not result and hint in repr(result), repr(result)
+        assert f"{peak:.6g}" not in repr(result)  # the peak is the answer: never printed
+    assert check.noam(np.float32(peak), 4000.0, d_model=256, warmup_steps=1000)
+    assert check.noam(peak, np.int64(4000), d_model=256, warmup_steps=1000)
     assert "Not written yet" in repr(check.noam(..., ..., d_model=256, warmup_steps=1000))
     assert "whole number" in repr(check.noam(peak, 4000.5, d_model=256, warmup_steps=1000))
 
@@ -276,7 +279,8 @@ def test_plateau_drops_against_torch_with_a_hint_per_mistake():
                         ([9], "Trace it step by step")):
         result = check.plateau_drops(wrong, _PLATEAU, **_PLATEAU_PARAMS)
         assert not result and hint in result.message, (wrong, result)
-        assert "torch drops the lr at epochs [9, 14]" in result.message
+        assert "9, 14" not in result.message and "9、14" not in result.messages["zh"]
+    assert check.plateau_drops([9.0, np.int64(14)], _PLATEAU, **_PLATEAU_PARAMS)
     assert "Not written yet" in repr(check.plateau_drops(..., _PLATEAU, **_PLATEAU_PARAMS))
     for bad in ("9, 14", [9.5], 9, [True]):
         assert "list of epochs" in repr(check.plateau_drops(bad, _PLATEAU, **_PLATEAU_PARAMS))
@@ -472,6 +476,12 @@ def test_scheduler_class_names_the_common_mistakes(get_lr, words):
 def test_scheduler_class_passes_the_solution_and_catches_a_resume_that_drifts():
     assert check.scheduler_class(_warmup_step(_warmup_step_lr), "SequentialLR", steps=40,
                                  **WARMUP_STEP)
+    result = check.scheduler_class(_warmup_step(_own_counter()), "SequentialLR", steps=40,
+                                   **WARMUP_STEP)
+    assert not result and result.hint_key == "resume"
+
+
+def _own_counter():
     calls = iter(range(10_000))  # state outside the scheduler: not in its state_dict
 
     def own_counter(s):
@@ -481,10 +491,7 @@ def test_scheduler_class_passes_the_solution_and_catches_a_resume_that_drifts():
             return _warmup_step_lr(s)
         finally:
             s.last_epoch = saved
-
-    result = check.scheduler_class(_warmup_step(own_counter), "SequentialLR", steps=40,
-                                   **WARMUP_STEP)
-    assert not result
+    return own_counter
 
 
 def test_scheduler_class_reports_not_written_and_wrong_types():
@@ -496,7 +503,7 @@ def test_scheduler_class_reports_not_written_and_wrong_types():
     assert "LRScheduler" in repr(check.scheduler_class(object, "StepLR"))
 
 
-def _keras_step(keras, call):
+def _keras_step(keras, call, config_drops=False):
     class KerasStepLR(keras.optimizers.schedules.LearningRateSchedule):
         def __init__(self, initial_learning_rate, step_size, gamma, steps_per_epoch):
             self.initial_learning_rate, self.step_size = initial_learning_rate, step_size
@@ -506,7 +513,8 @@ def _keras_step(keras, call):
             return call(self, step)
 
         def get_config(self):
-            return {"initial_learning_rate": self.initial_learning_rate, "gamma": self.gamma,
+            return {"initial_learning_rate": self.initial_learning_rate,
+                    "gamma": 0.5 if config_drops else self.gamma,
                     "step_size": self.step_size, "steps_per_epoch": self.steps_per_epoch}
 
     return KerasStepLR(0.1, step_size=30, gamma=0.1, steps_per_epoch=12)
@@ -619,3 +627,370 @@ def test_triangular_names_each_usual_mistake():
 
 def _stub_raising(t):
     raise NotImplementedError
+
+
+# --- the package's structure: one Result type, a table of known mistakes per exercise ----------
+
+
+def test_result_is_structured_data_with_its_own_mime_type():
+    import json
+
+    ok = check.half_life_gamma(lambda h: 0.5 ** (1 / h))
+    bundle = ok._repr_mimebundle_()
+    assert set(bundle) == {"text/plain", check.MIME}
+    assert bundle["text/plain"] == repr(ok) == ok.message
+    data = json.loads(json.dumps(bundle[check.MIME]))  # plain JSON, nothing pickled
+    assert data["passed"] is True and data["exercise"] == "03.1" and data["status"] == "passed"
+    assert data["points"] == data["max_points"] == 1 and data["hint_key"] is None
+    wrong = check.half_life_gamma(lambda h: 0.5 ** h)
+    data = wrong.to_json()
+    assert data["passed"] is False and data["points"] == 0 and data["hint_key"] == "power"
+    assert "Solve gamma^h" in data["hint"]["en"] and "解出 gamma" in data["hint"]["zh"]
+    assert data["message"]["en"].startswith("❌") and data["message"]["zh"].startswith("❌")
+    assert data["hint"]["en"] in data["message"]["en"]
+    todo = check.restarts(..., 105, 2, 3).to_json()
+    assert todo["status"] == "not written" and todo["hint_key"] == "not written"
+
+
+def test_the_printed_mark_is_not_the_verdict():
+    """A message is text for the learner; a grader reads ``passed``."""
+    from lrlessons.check.core import Result
+
+    fake = Result(False, "03.1", "wrong", {"en": "✅ fine", "zh": "✅ 好"})
+    assert not fake and fake.to_json()["passed"] is False and fake.points == 0
+
+
+def test_every_exercise_is_declared_once_with_hints_in_both_languages():
+    ids = [ex.id for ex in check.EXERCISES]
+    assert ids == sorted(ids) and len(ids) == len(set(ids)) == 22
+    for ex in check.EXERCISES:
+        assert callable(getattr(check, ex.check)), ex.check
+        keys = [m.key for m in ex.mistakes]
+        assert len(keys) == len(set(keys)), ex.id
+        for m in ex.mistakes:
+            for lang in ("en", "zh"):
+                assert m.hint[lang] and m.wrong[lang], (ex.id, m.key)
+                assert "…" not in ex.guide_hint(m.key, "en") or "{" in m.hint["en"], (ex.id, m.key)
+            assert any("\u4e00" <= c <= "\u9fff" for c in m.hint["zh"]), (ex.id, m.key)
+
+
+def _cos(t, T=50, lo=0.001, hi=0.1):
+    return lo + (hi - lo) * (1 + math.cos(math.pi * t / T)) / 2
+
+
+def _loop_epoch_step_first(optimizer, scheduler, epochs, batches):
+    used = []
+    for _ in range(epochs):
+        scheduler.step()  # per epoch, but before the epoch's optimizer steps
+        for _ in range(batches):
+            used.append(optimizer.param_groups[0]["lr"])
+            optimizer.step()
+    return used
+
+
+def _loop_reading_late(optimizer, scheduler, epochs, batches):
+    used = []
+    for _ in range(epochs):
+        for _ in range(batches):
+            optimizer.step()
+        scheduler.step()
+        used += [optimizer.param_groups[0]["lr"]] * batches  # read after the epoch's step
+    return used
+
+
+def _plateau_metric():
+    from lrlessons.plateau import FLAT_FROM, metric_shape
+
+    return metric_shape("descent, then flat", seed=14), FLAT_FROM
+
+
+def _poly_ok(t):
+    return _poly(t, 20 * max(1, math.ceil(t / 20)))
+
+
+# (exercise, hint key, a call that makes that mistake). Keys shared by several exercises
+# (STEP_MISTAKES, NUMBER) need reaching once; every other key of every exercise is listed.
+MISTAKES = [
+    ("00.1", "no start", lambda: check.descent(lambda lr, a, x0, n: [x0] * n)),
+    ("00.1", "gradient", lambda: check.descent(
+        lambda lr, a, x0, n: [x0 * (1 - lr) ** k for k in range(n + 1)])),
+    ("00.2", "per batch", lambda: check.loop(_loop("after", "batch"))),
+    ("00.2", "order", lambda: check.loop(_loop_epoch_step_first)),
+    ("00.2", "read", lambda: check.loop(_loop_reading_late)),
+    ("00.2", "not lrs", lambda: check.loop(lambda *a: "lr")),
+    ("00.2", "count", lambda: check.loop(lambda o, s, e, b: [0.1] * e)),
+    ("02.1", "cycles", lambda: check.restarts(35, 105, 2, 3)),
+    ("02.1", "whole", lambda: check.restarts(0, 105, 2, 3)),
+    ("02.2", "early", lambda: check.schedule(lambda t: 0.1 * 0.1 ** ((t + 1) // 30), "StepLR",
+                                             steps=100, step_size=30)),
+    ("02.2", "late", lambda: check.schedule(lambda t: 0.1 * 0.1 ** (max(t - 1, 0) // 30),
+                                            "StepLR", steps=100, step_size=30)),
+    ("02.2", "scaled", lambda: check.schedule(lambda t: 0.01 * 0.1 ** (t // 30), "StepLR",
+                                              steps=100, step_size=30)),
+    ("02.2", "start", lambda: check.schedule(lambda t: 0.5 if t == 0 else _cos(t),
+                                             "CosineAnnealingLR", steps=50, T_max=50,
+                                             eta_min=0.001)),
+    ("02.2", "formula", lambda: check.schedule(lambda t: _cos(t) + (t == 20), "CosineAnnealingLR",
+                                               steps=50, T_max=50, eta_min=0.001)),
+    ("02.2", "number", lambda: check.schedule(lambda t: None, "StepLR", steps=10)),
+    ("02.2", "values", lambda: check.schedule([0.1] * 3, "StepLR", steps=10)),
+    ("03.1", "first order", lambda: check.half_life_gamma(lambda h: 1 - math.log(2) / h)),
+    ("03.1", "rate", lambda: check.half_life_gamma(lambda h: math.log(2) / h)),
+    ("03.1", "power", lambda: check.half_life_gamma(lambda h: 0.5 ** h)),
+    ("03.1", "doubling", lambda: check.half_life_gamma(lambda h: 2 ** (1 / h))),
+    ("03.1", "linear", lambda: check.half_life_gamma(lambda h: 1 - 0.5 / h)),
+    ("03.1", "other", lambda: check.half_life_gamma(lambda h: 0.9)),
+    ("03.2", "zero", lambda: check.polynomial_cycle(lambda t: _poly(t, 20 * math.ceil(t / 20)))),
+    ("03.2", "restart", lambda: check.polynomial_cycle(lambda t: _poly(t % 20, 20))),
+    ("03.2", "floor", lambda: check.polynomial_cycle(lambda t: _poly(t, 20 * (t // 20 + 1)))),
+    ("03.2", "no cycle", lambda: check.polynomial_cycle(lambda t: _poly(min(t, 20), 20))),
+    ("04.1", "zero", lambda: check.warmup_factor(lambda e: e / 5 if e < 5 else _warm_cos(e))),
+    ("04.1", "lr", lambda: check.warmup_factor(lambda e: 0.1 * _warm_cos(e))),
+    ("04.1", "short ramp", lambda: check.warmup_factor(
+        lambda e: (e + 1) / 6 if e < 5 else _warm_cos(e))),
+    ("04.1", "cosine from 0", lambda: check.warmup_factor(
+        lambda e: _warm_cos(e) if e < 5 else 0.5 * (1 + math.cos(math.pi * e / 60)))),
+    ("04.1", "other", lambda: check.warmup_factor(lambda e: 1.0)),
+    ("04.2", "doubling", lambda: check.noam(256 ** -0.5 * 1000 ** -0.5, 2000, 256, 1000)),
+    ("04.2", "warm-up", lambda: check.noam(256 ** -0.5 * 1000 ** -0.5, 500, 256, 1000)),
+    ("04.2", "off by one", lambda: check.noam(256 ** -0.5 * 1000 ** -0.5, 3999, 256, 1000)),
+    ("04.2", "solve", lambda: check.noam(256 ** -0.5 * 1000 ** -0.5, 3000, 256, 1000)),
+    ("04.2", "peak d", lambda: check.noam(256 ** -0.5, 4000, 256, 1000)),
+    ("04.2", "peak w^-1.5", lambda: check.noam(256 ** -0.5 * 1000 ** -1.5, 4000, 256, 1000)),
+    ("04.2", "peak w", lambda: check.noam(1000 ** -0.5, 4000, 256, 1000)),
+    ("04.2", "peak", lambda: check.noam("0.002", 4000, 256, 1000)),
+    ("04.2", "whole", lambda: check.noam(256 ** -0.5 * 1000 ** -0.5, "4000", 256, 1000)),
+    ("05.1", "symmetric", lambda: check.triangular(lambda t: _cyclic(t, down=5))),
+    ("05.1", "swapped", lambda: check.triangular(lambda t: _cyclic(t, up=15, down=5))),
+    ("05.1", "height", lambda: check.triangular(
+        lambda t: _cyclic(t) + 0.01 * ((_cyclic(t) - 0.01) / 0.09))),
+    ("05.1", "no base", lambda: check.triangular(lambda t: _cyclic(t) - 0.01)),
+    ("05.1", "early", lambda: check.triangular(lambda t: _cyclic(t, shift=1))),
+    ("05.1", "late", lambda: check.triangular(lambda t: _cyclic(max(t - 1, 0)))),
+    ("05.1", "other", lambda: check.triangular(lambda t: 0.05)),
+    ("05.2", "past lowest", lambda: check.range_reading(1.0, _range_reading_test(0.3))),
+    ("05.2", "too close", lambda: check.range_reading(0.25, _range_reading_test(0.3))),
+    ("05.2", "barely", lambda: check.range_reading(3e-4, _range_reading_test(0.3))),
+    ("05.2", "slow", lambda: check.range_reading(0.1 / 3, _range_reading_test(0.3))),
+    ("05.2", "positive", lambda: check.range_reading(-1, _range_reading_test(0.3))),
+    ("06.1", "keras", lambda: check.plateau_drops([5, 8, 12, 17], _PLATEAU, **_PLATEAU_PARAMS)),
+    ("06.1", "early", lambda: check.plateau_drops([8, 13], _PLATEAU, **_PLATEAU_PARAMS)),
+    ("06.1", "late", lambda: check.plateau_drops([10, 15], _PLATEAU, **_PLATEAU_PARAMS)),
+    ("06.1", "cooldown", lambda: check.plateau_drops([9, 13], _PLATEAU, **_PLATEAU_PARAMS)),
+    ("06.1", "trace", lambda: check.plateau_drops([9], _PLATEAU, **_PLATEAU_PARAMS)),
+    ("06.1", "epochs", lambda: check.plateau_drops("9, 14", _PLATEAU, **_PLATEAU_PARAMS)),
+    ("06.2", "noise", lambda: check.plateau_patience(3, *_plateau_metric(), factor=0.5)),
+    ("06.2", "never", lambda: check.plateau_patience(11, *_plateau_metric(), factor=0.5)),
+    ("06.2", "whole", lambda: check.plateau_patience(2.5, *_plateau_metric(), factor=0.5)),
+    ("07.1", "factors", lambda: check.scheduler_class(_warmup_step(
+        lambda s: [x / b for x, b in zip(_warmup_step_lr(s), s.base_lrs)]), "SequentialLR",
+        steps=40, **WARMUP_STEP)),
+    ("07.1", "decay from 0", lambda: check.scheduler_class(_warmup_step(
+        lambda s: _warmup_step_lr(s, decay_from=0)), "SequentialLR", steps=40, **WARMUP_STEP)),
+    ("07.1", "ramp early", lambda: check.scheduler_class(_warmup_step(
+        lambda s: _warmup_step_lr(s, ramp_shift=1)), "SequentialLR", steps=40, **WARMUP_STEP)),
+    ("07.1", "compounds", lambda: check.scheduler_class(_warmup_step(
+        lambda s: _warmup_step_lr(s) if s.last_epoch < s.warmup else
+        [g["lr"] * s.gamma for g in s.optimizer.param_groups]), "SequentialLR", steps=40,
+        **WARMUP_STEP)),
+    ("07.1", "class", lambda: check.scheduler_class(object, "StepLR")),
+    ("07.1", "resume", lambda: check.scheduler_class(_warmup_step(_own_counter()), "SequentialLR",
+                                                     steps=40, **WARMUP_STEP)),
+    ("08.1", "uncorrected", lambda: check.adam_step(_adam("uncorrected"))),
+    ("08.1", "eps inside", lambda: check.adam_step(_adam("inside"))),
+    ("08.1", "keras", lambda: check.adam_step(_adam("keras"))),
+    ("08.1", "corrected state", lambda: check.adam_step(_adam("corrected state"))),
+    ("08.1", "ascent", lambda: check.adam_step(_adam("ascent"))),
+    ("08.1", "t + 1", lambda: check.adam_step(_adam_variant("t + 1"))),
+    ("08.1", "old moments", lambda: check.adam_step(_adam_variant("old moments"))),
+    ("08.1", "other", lambda: check.adam_step(lambda w, g, m, v, t, lr, *a: (w - lr * g, m, v))),
+    ("08.1", "shape", lambda: check.adam_step(lambda *a: 1.0)),
+    ("08.2", "distance", lambda: check.adagrad_effective_lr(lambda lr, g, n: lr / np.sqrt(n))),
+    ("08.2", "lr", lambda: check.adagrad_effective_lr(lambda lr, g, n: lr)),
+    ("08.2", "n", lambda: check.adagrad_effective_lr(lambda lr, g, n: lr / (n * abs(g)))),
+    ("08.2", "sum", lambda: check.adagrad_effective_lr(lambda lr, g, n: lr / (n * g * g))),
+    ("08.2", "n - 1", lambda: check.adagrad_effective_lr(
+        lambda lr, g, n: lr / (np.sqrt(max(n - 1, 1)) * abs(g)))),
+    ("08.2", "other", lambda: check.adagrad_effective_lr(lambda lr, g, n: 1.0)),
+    ("08.2", "number", lambda: check.adagrad_effective_lr(lambda lr, g, n: "0.1")),
+    ("09.1", "too fast", lambda: check.accumulation_loop(
+        _accumulating(step_each_micro_batch=True), epochs=6)),
+    ("09.1", "order", lambda: check.accumulation_loop(_accumulating(before=True), epochs=6)),
+    ("09.1", "per micro-batch", lambda: check.accumulation_loop(
+        lambda o, s, e, m, a: [0.1] * (e * m))),
+    ("09.1", "overstepped", lambda: check.accumulation_loop(
+        _accumulating(step_each_micro_batch=True), "OneCycleLR", max_lr=1.0, epochs=6)),
+    ("09.1", "count", lambda: check.accumulation_loop(lambda o, s, e, m, a: [0.1])),
+    ("09.1", "not lrs", lambda: check.accumulation_loop(lambda o, s, e, m, a: {"lr": 0.1})),
+    ("09.2", "started over", lambda: check.resume(
+        _resume(load_optimizer=False, load_scheduler=False), _make_run, at=5)),
+    ("09.2", "fresh lr", lambda: check.resume(_resume(load_optimizer=False), _make_run, at=5)),
+    ("09.2", "weights", lambda: check.resume(_resume(load_model=False), _make_run, at=5)),
+    ("09.2", "order", lambda: check.resume(_resume_scheduler_first, _make_run, at=5)),
+    ("09.2", "initial_lr", lambda: check.resume(_with_last_epoch, _make_run)),
+    ("10.1", "choices", lambda: check.half_budget("cosine")),
+    ("10.2", "no schedule", lambda: check.beats_constant(dict(base_lr=0.1))),
+    ("10.2", "fixed", lambda: check.beats_constant(dict(schedule="StepLR", epochs=3))),
+]
+KERAS_MISTAKES = [  # need Keras
+    ("01.1", "boundary", lambda k: check.first_drop((30, 0), _piecewise(k), 12)),
+    ("01.1", "batch range", lambda k: check.first_drop((29, 14), _piecewise(k), 12)),
+    ("01.1", "counting", lambda k: check.first_drop((29, 5), _piecewise(k), 12)),
+    ("01.1", "pair", lambda k: check.first_drop((30, 1, 0), _piecewise(k), 12)),
+    ("01.1", "never", lambda k: check.first_drop((30, 1), _piecewise(k, 0.1), 12)),
+    ("01.2", "compounding", lambda k: check.keras_callback(
+        lambda epoch, lr: lr if epoch < 10 else lr * 0.1, "LambdaLR", 14,
+        lr_lambda=lambda epoch: 1.0 if epoch < 10 else 0.1)),
+    ("01.2", "other", lambda k: check.keras_callback(
+        lambda epoch, lr: 0.2, "LambdaLR", 14, lr_lambda=lambda epoch: 1.0 if epoch < 10 else 0.1)),
+    ("07.2", "iterations", lambda k: check.keras_schedule(_keras_step(k, _per_iteration), "StepLR",
+                                                          **_KERAS_STEP)),
+    ("07.2", "staircase", lambda k: check.keras_schedule(_keras_step(k, _smooth), "StepLR",
+                                                         **_KERAS_STEP)),
+    ("07.2", "config", lambda k: check.keras_schedule(_keras_step(k, _right, config_drops=True),
+                                                      "StepLR", **_KERAS_STEP)),
+    ("07.2", "other", lambda k: check.keras_schedule(_keras_step(k, lambda s, step: 0.05),
+                                                     "StepLR", **_KERAS_STEP)),
+    ("07.2", "instance", lambda k: check.keras_schedule(0.1, "StepLR", **_KERAS_STEP)),
+]
+TRAINING_MISTAKES = [  # train on the digits: the verdict is far from any margin
+    ("10.1", "milestones", lambda: check.half_budget("MultiStepLR")),
+    ("10.2", "never acts", lambda: check.beats_constant(dict(schedule="MultiStepLR",
+                                                             milestones=[6, 9]))),
+    # one epoch at 0.3, then 3e-7: far below six epochs at 0.3
+    ("10.2", "worse", lambda: check.beats_constant(dict(schedule="StepLR", step_size=1,
+                                                        gamma=1e-6))),
+]
+_KERAS_STEP = dict(epochs=100, batches_per_epoch=12, step_size=30, gamma=0.1)
+
+
+def _piecewise(keras, second=0.01):
+    return keras.optimizers.schedules.PiecewiseConstantDecay([360], [0.1, second])
+
+
+def _right(s, step):
+    import keras
+
+    ops = keras.ops
+    return s.initial_learning_rate * ops.power(
+        s.gamma, ops.floor_divide(ops.floor_divide(step, s.steps_per_epoch), s.step_size))
+
+
+def _per_iteration(s, step):
+    import keras
+
+    return s.initial_learning_rate * keras.ops.power(s.gamma, keras.ops.floor_divide(step,
+                                                                                     s.step_size))
+
+
+def _smooth(s, step):
+    import keras
+
+    return s.initial_learning_rate * keras.ops.power(
+        s.gamma, keras.ops.cast(step, "float32") / (s.steps_per_epoch * s.step_size))
+
+
+def _adam_variant(key):
+    from lrlessons.check.lesson_08 import _adam_variants
+
+    def step(w, g, m, v, t, lr, b1, b2, eps):
+        wrong = dict(_adam_variants(w, g, m, v, t, lr, b1, b2, eps))[key]
+        return wrong, b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g * g
+    return step
+
+
+def _resume_scheduler_first(checkpoint, model):
+    model.load_state_dict(checkpoint["model"])
+    optimizer, scheduler = _make_run(model)
+    scheduler.load_state_dict(checkpoint["scheduler"])
+    scheduler.step()  # one step too many: the lr runs ahead of the uninterrupted run
+    optimizer.load_state_dict(checkpoint["optimizer"])
+    return optimizer, scheduler
+
+
+def _with_last_epoch(checkpoint, model):
+    import torch
+
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    return optimizer, torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=9, last_epoch=4)
+
+
+def _assert_key(result, exercise_id, key):
+    data = result.to_json()
+    assert (data["exercise"], data["hint_key"], data["passed"]) == (exercise_id, key, False), \
+        result.messages
+    assert data["points"] == 0
+    for lang in ("en", "zh"):
+        assert data["hint"][lang] and data["hint"][lang] in data["message"][lang]
+
+
+@pytest.mark.parametrize("exercise_id, key, call", MISTAKES,
+                         ids=[f"{e}-{k}" for e, k, _ in MISTAKES])
+def test_each_known_mistake_gets_its_hint(exercise_id, key, call):
+    _assert_key(call(), exercise_id, key)
+
+
+@pytest.mark.parametrize("exercise_id, key, call", KERAS_MISTAKES,
+                         ids=[f"{e}-{k}" for e, k, _ in KERAS_MISTAKES])
+def test_each_known_keras_mistake_gets_its_hint(keras, exercise_id, key, call):
+    _assert_key(call(keras), exercise_id, key)
+
+
+@pytest.mark.parametrize("exercise_id, key, call", TRAINING_MISTAKES,
+                         ids=[f"{e}-{k}" for e, k, _ in TRAINING_MISTAKES])
+def test_each_known_training_mistake_gets_its_hint(exercise_id, key, call):
+    _assert_key(call(), exercise_id, key)
+
+
+def test_every_known_mistake_is_tested():
+    from lrlessons.check.core import NUMBER, STEP_MISTAKES
+
+    shared = {m.key for m in (*STEP_MISTAKES, NUMBER)}
+    listed = {(e, k) for e, k, _ in (*MISTAKES, *KERAS_MISTAKES, *TRAINING_MISTAKES)}
+    missing = [(ex.id, m.key) for ex in check.EXERCISES for m in ex.mistakes
+               if m.key not in shared and (ex.id, m.key) not in listed]
+    assert not missing
+    assert shared <= {k for _, k in listed}
+
+
+@pytest.mark.parametrize("answer", [4000.0, np.int64(4000), np.float64(4000), 4000])
+def test_a_step_count_of_any_equal_numeric_type_is_accepted(answer):
+    peak = 256 ** -0.5 * 1000 ** -0.5
+    assert check.noam(np.float64(peak), answer, d_model=256, warmup_steps=1000)
+    assert check.restarts(answer / 4000 * 15, 105, 2, 3)  # 15, in the same type
+    assert check.plateau_patience(answer / 1000, *_plateau_metric(), factor=0.5)
+
+
+@pytest.mark.parametrize("bad", ["15", b"15", True, None, [15], 15.5, float("nan")])
+def test_non_numbers_are_refused_with_a_hint_not_a_traceback(bad):
+    result = check.restarts(bad, 105, 2, 3)
+    assert not result and result.hint_key == "whole"
+    result = check.half_life_gamma(lambda h: bad)
+    assert not result and result.hint_key in ("number", "other")
+
+
+def test_learner_code_that_raises_is_a_result():
+    result = check.half_life_gamma(lambda h: 1 / 0)
+    data = result.to_json()
+    assert data["status"] == "raised" and data["hint_key"] == "raised"
+    assert "ZeroDivisionError" in data["message"]["en"] and "ZeroDivisionError" in data["message"]["zh"]
+
+
+def test_nothing_is_trained_or_cached_at_import():
+    import subprocess
+    import sys
+
+    code = ("import sys, lrlessons.check as c; from lrlessons.check import lesson_10;"
+            "assert len(lesson_10.RUNS) == 0;"
+            "assert 'torch' not in sys.modules and 'keras' not in sys.modules, 'heavy import'")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_training_verdicts_are_cached_by_answer_and_bounded():
+    from lrlessons.check.core import BoundedCache
+
+    calls = []
+    cache = BoundedCache(maxsize=2)
+    for key in ("a", "b", "a", "c", "b"):
+        cache.get(key, lambda k=key: calls.append(k) or k.upper())
+    assert calls == ["a", "b", "c", "b"] and len(cache) == 2

@@ -62,6 +62,21 @@ def test_no_solution_survives(students, path):
             assert s.source == t.source
 
 
+def test_a_printed_success_mark_is_not_a_pass():
+    """The verdict is the Result's data: text that looks like success is not."""
+    printed = [{"output_type": "stream", "name": "stdout", "text": "✅ All 40 steps match.\n"}]
+    shown = [{"output_type": "execute_result", "data": {"text/plain": "✅ All 40 steps match."},
+              "metadata": {}, "execution_count": 1}]
+    for outputs in (printed, shown, []):
+        assert not authoring.verdict(1, outputs).passed
+    from lrlessons import check
+
+    real = check.schedule(lambda t: 0.1, "StepLR", steps=5, step_size=10)
+    bundle = real._repr_mimebundle_()
+    ok = [{"output_type": "execute_result", "data": bundle, "metadata": {}, "execution_count": 1}]
+    assert authoring.verdict(1, ok).passed and authoring.verdict(1, ok).message == repr(real)
+
+
 def test_stub_keeps_the_signature():
     source = ("def f(x):\n    ### BEGIN SOLUTION\n    y = x + 1\n    return y\n"
               "    ### END SOLUTION\n")
@@ -103,7 +118,8 @@ def test_grading_reads_the_self_checks(students, tmp_path):
     nbformat.write(nb, submission)
     before = submission.read_bytes()
     results = authoring.grade(submission)
-    assert [n for n, _ in results] == [1, 2]
-    assert results[0][1].startswith("❌") and "AT a boundary" in results[0][1]
-    assert results[1][1].startswith("✏️")
+    assert [v.number for v in results] == [1, 2] and not any(v.passed for v in results)
+    assert results[0].message.startswith("❌") and "AT a boundary" in results[0].message
+    assert results[0].data["hint_key"] == "boundary" and results[0].data["exercise"] == "01.1"
+    assert results[1].message.startswith("✏️") and results[1].data["status"] == "not written"
     assert submission.read_bytes() == before  # the submission itself is not modified

@@ -1,0 +1,121 @@
+"""Lesson 01's exercises: predict Keras' first batch at the lower rate, fix a Keras callback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from ..catalogue import curve
+from .core import Exercise, Result, fmt, given, mistake, whole
+
+FIRST_DROP = Exercise(
+    "01.1", "first_drop",
+    {"en": "`first_drop = (epoch, batch)`: the first batch Keras trains at the lower rate with "
+           "`PiecewiseConstantDecay(boundaries=[360], ...)` at 12 batches per epoch (a "
+           "prediction)",
+     "zh": "`first_drop = (epoch, batch)`：每个 epoch 12 个 batch、使用 "
+           "`PiecewiseConstantDecay(boundaries=[360], ...)` 时，Keras 第一个用较低学习率训练的 "
+           "batch（一道预测题）"},
+    {"en": "Keras itself evaluates the schedule; the first step below the start is converted to "
+           "(epoch, batch)",
+     "zh": "由 Keras 自己计算调度，把第一个低于起点的步换算成 (epoch, batch)"},
+    (mistake("boundary", "`(30, 0)`", "`(30, 0)`",
+             "One step early: Keras keeps the old value AT a boundary (step <= b).",
+             "早了一步：Keras 在边界上仍取旧值（step <= b）。"),
+     mistake("batch range", "a batch number outside 0-11", "batch 编号超出 0-11",
+             "An epoch has batches 0 to {last}.", "一个 epoch 的 batch 编号是 0 到 {last}。"),
+     mistake("counting", "another step", "其他步",
+             "Keras counts optimizer steps (batches), from 0, across epochs: step = epoch * "
+             "batches per epoch + batch.",
+             "Keras 按优化器更新（batch）从 0 开始跨 epoch 计数：步数 = epoch × 每个 epoch 的 "
+             "batch 数 + batch。"),
+     mistake("pair", "not two whole numbers", "不是两个整数",
+             "Answer with two whole numbers: (epoch, batch).", "请用两个整数作答：(epoch, batch)。"),
+     mistake("never", "(the schedule given never drops)", "（所给的调度不下降）",
+             "This schedule never drops within the steps checked.",
+             "在检查的步数内这个调度没有下降。")),
+    example={"last": 11})
+
+
+def first_drop(answer, schedule, batches_per_epoch: int, steps: int = 10_000) -> Result:
+    """Check ``answer = (epoch, batch)``: the first batch (both counted from 0) that Keras trains
+    at a lower lr than the first one, with ``schedule`` (a Keras LearningRateSchedule) evaluated
+    once per batch. Keras itself computes the answer."""
+    from ..keras_bridge import keras_values
+
+    ex = FIRST_DROP
+    if not given(answer):
+        return ex.not_written()
+    pair = None if isinstance(answer, (str, bytes)) or not hasattr(answer, "__iter__") else \
+        [whole(v) for v in answer]
+    if pair is None or len(pair) != 2 or None in pair:
+        return ex.wrong(f"Expected (epoch, batch), got {answer!r}.",
+                        f"需要 (epoch, batch)，收到的是 {answer!r}。", "pair")
+    epoch, batch = pair
+    lr = keras_values(schedule, steps)
+    lower = np.flatnonzero(lr < lr[0] * (1 - 1e-6))
+    if lower.size == 0:
+        return ex.wrong("", "", "never")
+    step = int(lower[0])
+    if (epoch, batch) == divmod(step, batches_per_epoch):
+        return ex.ok(f"Right: optimizer step {step} is the first at the lower rate, batch {batch} "
+                     f"of epoch {epoch}.",
+                     f"正确：第 {step} 次优化器更新是第一个使用较低学习率的，即第 {epoch} 个 epoch "
+                     f"的第 {batch} 个 batch。")
+    given_step = epoch * batches_per_epoch + batch
+    key = ("boundary" if given_step == step - 1 else
+           "batch range" if batch >= batches_per_epoch or batch < 0 else "counting")
+    return ex.wrong(f"(epoch {epoch}, batch {batch}) is optimizer step {given_step}; Keras first "
+                    f"trains at the lower rate at another step.",
+                    f"（epoch {epoch}，batch {batch}）是第 {given_step} 次优化器更新；Keras 第一次"
+                    f"使用较低学习率的不是这一步。", key, last=batches_per_epoch - 1)
+
+
+KERAS_CALLBACK = Exercise(
+    "01.2", "keras_callback",
+    {"en": "`fixed_schedule(epoch, lr)`: the tutorial's compounding Keras callback, fixed",
+     "zh": "`fixed_schedule(epoch, lr)`：改正那篇教程里会连乘的 Keras 回调"},
+    {"en": "Keras' `LearningRateScheduler` runs the function for 14 epochs on a real optimizer; "
+           "compared with `curve(\"LambdaLR\")`",
+     "zh": "Keras 的 `LearningRateScheduler` 在真实优化器上运行该函数 14 个 epoch，与 "
+           "`curve(\"LambdaLR\")` 比较"},
+    (mistake("compounding", "`lr * 0.1` again", "又写成 `lr * 0.1`",
+             "The lr Keras passes in is already the reduced one: multiply it again and the cut "
+             "repeats every epoch. Compute the value from the epoch alone.",
+             "Keras 传进来的 lr 已经是降低过的值：再乘一次，每个 epoch 都会再降一次。请只根据 "
+             "epoch 计算。"),
+     mistake("other", "anything else", "其他错误",
+             "Compare your value at this epoch with the schedule's.",
+             "把这个 epoch 的值和调度的值对照一下。")))
+
+
+def keras_callback(fn: Callable, name: str, steps: int, base_lr: float = 0.1,
+                   **params) -> Result:
+    """Check ``fn(epoch, lr)`` for Keras' ``LearningRateScheduler``: run by Keras itself, epoch by
+    epoch on a real optimizer, it must give catalogue entry ``name``'s curve."""
+    from ..keras_bridge import _keras, keras_values
+
+    ex = KERAS_CALLBACK
+    probe = ex.capture(fn, (0, base_lr), "at epoch 0", "在第 0 个 epoch")
+    if probe.problem is not None:
+        return probe.problem
+    expected = curve(name, steps, base_lr=base_lr, **params)
+    try:
+        got = keras_values(_keras().callbacks.LearningRateScheduler(fn), steps, base_lr)
+    except Exception as exc:  # noqa: BLE001 - the learner's function, run by Keras
+        return ex.raised(exc, "inside Keras", "在 Keras 中运行时")
+    bad = np.flatnonzero(~np.isclose(got, expected, rtol=1e-5))
+    shown = ", ".join(f"{k}={v}" for k, v in params.items() if not callable(v))
+    if bad.size == 0:
+        return ex.ok(f"Keras now gives {name}({shown}) at all {steps} epochs.",
+                     f"现在 Keras 在全部 {steps} 个 epoch 都给出 {name}({shown})。")
+    t = int(bad[0])
+    # The tutorial's mistake: expected flat, Keras still falling (the cut applied again).
+    compounding = 0 < t and expected[t] == expected[t - 1] and got[t] < got[t - 1]
+    return ex.wrong(f"Epoch {t}: Keras trains at {fmt(got[t])}, expected {fmt(expected[t])}.",
+                    f"第 {t} 个 epoch：Keras 使用 {fmt(got[t])}，应为 {fmt(expected[t])}。",
+                    "compounding" if compounding else "other")
+
+
+EXERCISES = (FIRST_DROP, KERAS_CALLBACK)
