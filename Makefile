@@ -9,6 +9,8 @@ PY    := $(VENV)/bin/python
 PIP   := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+SITE_STAMP := $(VENV)/.installed-site
+NODE_STAMP := site/node_modules/.installed
 # Exact pin, always: an unpinned torch resolves to the multi-GB CUDA build on PyPI.
 TORCH := torch==2.13.0
 # torch's CPU build (about 200 MB, not gigabytes of CUDA packages on Linux), as environment.yml
@@ -49,6 +51,7 @@ help:
 	@echo "make lint     ruff check lrlessons tests benchmarks"
 	@echo "make notebooks  re-run every lesson in place and save its outputs (after editing one)"
 	@echo "make student  write student versions (answers removed) to student/en and student/zh"
+	@echo "make site     build the static website (every language in notebooks/) into _build/html"
 	@echo "make pins     rewrite constraints.txt and environment.yml's pins from the venv"
 	@echo "make clean    remove .venv, caches and build artifacts"
 
@@ -67,7 +70,7 @@ $(STAMP): pyproject.toml $(CONSTRAINTS)
 
 # The test-only extra (paddlepaddle, about 195 MB): `make test` needs it, `make lab` does not.
 $(TEST_STAMP): $(STAMP)
-	$(PIP) install --progress-bar off $(PIN) -e ".[keras,dev,paddle]"
+	$(PIP) install --progress-bar off $(PIN) -e ".[keras,dev,paddle,site]"
 	touch $@
 
 # No Jupyter news prompt, a kernel shut down when its tab closes, idle kernels culled: see the
@@ -95,7 +98,7 @@ test: export PYTHONHASHSEED := 0
 test: export OMP_NUM_THREADS := 1
 # Both suites always run; the target fails if either did. nbval runs without MPLBACKEND so the
 # kernel keeps its inline backend: under Agg figures vanish from the outputs nbval compares.
-test: $(TEST_STAMP) sysdeps
+test: $(TEST_STAMP) $(NODE_STAMP) sysdeps
 	rc=0; \
 	$(PY) -m pytest tests lrlessons || rc=$$?; \
 	$(if $(NOTEBOOKS),env -u MPLBACKEND $(PY) -m pytest $(NBVAL_ARGS) notebooks || rc=$$?; , \
@@ -116,6 +119,21 @@ notebooks: $(STAMP)
 student: $(STAMP)
 	$(PY) -m lrlessons.authoring student --root notebooks --out student
 
+# The static website (site/build.py): one Sphinx project per language under _build/html/<lang>/,
+# from the committed, executed notebooks (never run again), and a root page choosing a language.
+# Python packages: the `site` extra; MathJax from npm (site/package-lock.json), served by the site
+# itself. tests/test_site.py builds it again and opens it in chromium.
+.PHONY: site
+site: $(SITE_STAMP) $(NODE_STAMP)
+	$(PY) site/build.py --out _build/html
+$(SITE_STAMP): $(STAMP)
+	$(PIP) install --progress-bar off $(PIN) -e ".[keras,dev,site]"
+	touch $@
+$(NODE_STAMP): site/package.json site/package-lock.json
+	command -v npm >/dev/null || bash .ci/sysdeps.sh nodejs npm
+	npm ci --prefix site --no-audit --no-fund
+	touch $@
+
 # Rewrites constraints.txt and environment.yml's pins from the venv as it is: after
 # `make clean && make pins CONSTRAINTS=` (newest releases) or an edited constraints.txt line.
 # Then `make test` and commit both files.
@@ -123,6 +141,6 @@ pins: $(TEST_STAMP)
 	$(PY) -m tests.pins
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis \
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis _build site/node_modules \
 	       student benchmarks/out tests/screenshots
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -28,22 +28,37 @@ from .plotting import PALETTE, label, plot_text, style_axes, subplots
 RAW = "#9ecae1"  # the measured losses: light, the smoothed curve is what to read
 
 
+def _draw_losses(ax, lrs, losses, smoothed, settings: dict, measured: str, smoothed_label: str):
+    """The measured loss light and the smoothed loss bold against the lr (log axis), the view
+    from a little below the lowest smoothed loss to well above the start: what a range test and
+    ``lr_find`` both draw."""
+    ax.set_xscale("log")
+    ax.plot(lrs, losses, color=RAW, lw=1.0, zorder=2, label=measured)
+    ax.plot(lrs, smoothed, color=PALETTE[0], lw=2.4, zorder=3, label=smoothed_label)
+    finite = np.asarray(smoothed, dtype=float)
+    finite = finite[np.isfinite(finite)]
+    ax.set_ylim(max(0.0, 0.8 * float(np.min(finite))), 1.6 * float(finite[0]))
+    ax.set_xlim(settings["start_lr"], settings["end_lr"])
+
+
+def _finish(ax) -> None:
+    ax.set_xlabel(plot_text("learning rate (log scale)", "学习率（对数横轴）"))
+    ax.set_ylabel(label("train_loss"))
+    style_axes(ax)
+    ax.legend(frameon=False, loc="upper left", fontsize=8)
+
+
 def draw_range_test(ax, test: RangeTest | RangeTests, show_suggestion: bool = True) -> None:
     """Loss against lr (log axis) on ``ax``: each seed thin and grey, the measured (median) loss
     light, the smoothed loss bold; the lowest point and the suggested max_lr marked."""
-    ax.set_xscale("log")
     seeds = test.tests if isinstance(test, RangeTests) else []
     for t in seeds:
         ax.plot(t.lrs, t.losses, color="#cccccc", lw=0.6, zorder=1)
-    lrs, losses, smoothed = test.lrs, test.losses, test.smoothed
-    ax.plot(lrs, losses, color=RAW, lw=1.0, zorder=2,
-            label=plot_text("measured (median of the seeds)", "实测（各种子的中位数）") if seeds
-            else plot_text("measured", "实测"))
-    ax.plot(lrs, smoothed, color=PALETTE[0], lw=2.4, zorder=3,
-            label=plot_text(f"smoothed ({test.smooth} steps)", f"平滑后（{test.smooth} 步）"))
-    start = float(smoothed[0])
-    ax.set_ylim(max(0.0, 0.8 * float(np.min(smoothed))), 1.6 * start)
-    ax.set_xlim(test.settings["start_lr"], test.settings["end_lr"])
+    lrs, smoothed = test.lrs, test.smoothed
+    _draw_losses(ax, lrs, test.losses, smoothed, test.settings,
+                 plot_text("measured (median of the seeds)", "实测（各种子的中位数）") if seeds
+                 else plot_text("measured", "实测"),
+                 plot_text(f"smoothed ({test.smooth} steps)", f"平滑后（{test.smooth} 步）"))
     if show_suggestion and len(lrs):
         i = lowest_index(smoothed)
         ax.plot([lrs[i]], [smoothed[i]], "o", color=PALETTE[1], ms=7, zorder=4,
@@ -51,10 +66,7 @@ def draw_range_test(ax, test: RangeTest | RangeTests, show_suggestion: bool = Tr
         ax.axvline(test.suggestion, color=PALETTE[2], lw=1.8, ls="--", zorder=2, label=plot_text(
             f"suggested max_lr = {lrs[i]:.2g} / {test.margin:g} ≈ {rounded(test.suggestion):g}",
             f"建议的 max_lr = {lrs[i]:.2g} / {test.margin:g} ≈ {rounded(test.suggestion):g}"))
-    ax.set_xlabel(plot_text("learning rate (log scale)", "学习率（对数横轴）"))
-    ax.set_ylabel(label("train_loss"))
-    style_axes(ax)
-    ax.legend(frameon=False, loc="upper left", fontsize=8)
+    _finish(ax)
 
 
 def plot_range_test(test: RangeTest | RangeTests, show_suggestion: bool = True,
@@ -66,6 +78,48 @@ def plot_range_test(test: RangeTest | RangeTests, show_suggestion: bool = True,
 
     fig, ax = subplots(figsize=(7, 3.8), layout="constrained")
     draw_range_test(ax, test, show_suggestion)
+    if title:
+        ax.set_title(title)
+    plt.close(fig)  # returned, displayed once by the notebook
+    return fig
+
+
+RULE_TEXT = {"valley": ("valley", "valley（最长下降段的中部）"),
+             "steep": ("steepest descent", "下降最陡处"),
+             "minimum": ("minimum / 10", "极小值 / 10")}
+
+
+def draw_lr_find(ax, result) -> None:
+    """An ``lr_find`` result on ``ax``: the measured and smoothed loss against the lr, each
+    rule's suggestion as a point on the smoothed curve, the recommended one (valley) as a dashed
+    line."""
+    from .lr_finder import RECOMMENDED
+
+    lrs, smoothed = result.lrs, result.smoothed
+    beta = result.settings["beta"]
+    _draw_losses(ax, lrs, result.losses, smoothed, result.settings, plot_text("measured", "实测"),
+                 plot_text(f"smoothed (exponential moving average, beta {beta:g})",
+                           f"平滑后（指数移动平均，beta {beta:g}）"))
+    finite = np.isfinite(smoothed)
+    log_lrs = np.log(lrs[finite])
+    for k, (name, lr) in enumerate(result.suggestions.items()):
+        at = float(np.interp(np.log(lr), log_lrs, smoothed[finite]))
+        ax.plot([lr], [at], "o", color=PALETTE[1 + k], ms=7, zorder=4,
+                label=plot_text(f"{RULE_TEXT[name][0]}: lr {lr:.2g}",
+                                f"{RULE_TEXT[name][1]}：学习率 {lr:.2g}"))
+    ax.axvline(result.suggestion, color=PALETTE[1], lw=1.4, ls="--", zorder=2,
+               label=plot_text(f"suggested ({RECOMMENDED}) ≈ {result.suggested:g}",
+                               f"建议值（{RECOMMENDED}）≈ {result.suggested:g}"))
+    _finish(ax)
+
+
+def plot_lr_find(result, title: str | None = None):
+    """Static figure of ``lrlessons.lr_find(...)`` (or ``lr_find_keras``): the loss against the
+    lr, smoothed, with each rule's suggestion (``result.plot()`` draws the same)."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = subplots(figsize=(7, 3.8), layout="constrained")
+    draw_lr_find(ax, result)
     if title:
         ax.set_title(title)
     plt.close(fig)  # returned, displayed once by the notebook
@@ -223,5 +277,5 @@ def explore_range_test(seeds: int = 1, **settings) -> RangeTestExplorer:
     return RangeTestExplorer(seeds=seeds, **settings)
 
 
-__all__ = ["RangeTestExplorer", "STOP_FACTOR", "draw_range_test", "explore_range_test",
-           "plot_range_test"]
+__all__ = ["RangeTestExplorer", "STOP_FACTOR", "draw_lr_find", "draw_range_test",
+           "explore_range_test", "plot_lr_find", "plot_range_test"]
