@@ -2,7 +2,7 @@
 
     python -m lrlessons.authoring execute notebooks/en/01_step_decay.ipynb ...   (make notebooks)
     python -m lrlessons.authoring student [--out student]                        (make student)
-    python -m lrlessons.authoring grade submissions/*.ipynb          (a learner's self-checks)
+    python -m lrlessons.authoring grade [--csv PATH] [-j N] [--timeout S] submissions/*.ipynb
 
 Conventions a lesson follows (tests/test_notebooks.py holds them):
 - the first code cell is the setup cell; its last line, ``lrlessons.use_language("en")``, is the
@@ -202,8 +202,14 @@ def main(argv: list[str] | None = None) -> int:
     stu = sub.add_parser("student", help="write student versions of every lesson")
     stu.add_argument("--root", type=Path, default=Path("notebooks"))
     stu.add_argument("--out", type=Path, default=Path("student"))
-    grd = sub.add_parser("grade", help="run submitted notebooks and report their self-checks")
+    grd = sub.add_parser("grade", help="grade submitted notebooks outside the students' kernels "
+                                       "(lrlessons.grading)")
     grd.add_argument("paths", nargs="+", type=Path)
+    grd.add_argument("--csv", type=Path, help="append one row per submission and exercise "
+                                              "(resumes: submissions already in it are skipped)")
+    grd.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    grd.add_argument("--timeout", type=float, default=60.0, help="seconds per exercise")
+    grd.add_argument("--memory", type=int, default=3072, help="MB per sandbox")
     args = parser.parse_args(argv)
     if args.command == "execute":
         for path in args.paths:
@@ -213,12 +219,9 @@ def main(argv: list[str] | None = None) -> int:
         for path in write_students(args.root, args.out):
             print(f"wrote {path}")
     else:
-        for path in args.paths:
-            results = grade(path)
-            passed = sum(v.passed for v in results)
-            print(f"{path}: {passed}/{len(results)} exercises passed")
-            for v in results:
-                print(f"  exercise {v.number}: {v.message}")
+        from .grading import grade_all
+
+        grade_all(args.paths, args.csv, args.jobs, args.timeout, args.memory, out=sys.stdout)
     return 0
 
 
