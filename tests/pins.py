@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 CONSTRAINTS = REPO / "constraints.txt"
 ENVIRONMENT = REPO / "environment.yml"
 LEARNER_EXTRAS = ("keras",)  # make lab and Binder
-TEST_EXTRAS = ("keras", "dev", "paddle")  # make test and CI
+TEST_EXTRAS = ("keras", "dev", "paddle", "site")  # make test and CI
 # environment.yml: every line after this one is written by `make pins`.
 PINS_MARKER = "# `make pins` writes the lines below"
 
