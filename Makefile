@@ -38,7 +38,7 @@ NBVAL_ARGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sani
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True)
 LAB_ARGS ?=
 
-.PHONY: help venv sysdeps lab lab-settings test bench lint notebooks student pins clean
+.PHONY: help venv sysdeps lab lab-settings test bench lint generate notebooks student pins clean
 
 help:
 	@echo "make venv     create .venv and install lrlessons[keras,dev] (torch==2.13.0 CPU first),"
@@ -49,7 +49,11 @@ help:
 	@echo "              over notebooks/**/*.ipynb"
 	@echo "make bench    run every benchmarks/*.py"
 	@echo "make lint     ruff check lrlessons tests benchmarks"
-	@echo "make notebooks  re-run every lesson in place and save its outputs (after editing one)"
+	@echo "make generate   write notebooks/{en,zh}/*.ipynb, README's and the guides' lesson tables"
+	@echo "              from lessons/*.md and lessons/manifest.toml (no execution; unchanged cells"
+	@echo "              keep their outputs); --check mode: make generate CHECK=1"
+	@echo "make notebooks  generate, then execute every notebook and save its outputs (LESSON=05:"
+	@echo "              only that lesson's two notebooks)"
 	@echo "make student  write student versions (answers removed) to student/en and student/zh"
 	@echo "make site     build the static website (every language in notebooks/) into _build/html"
 	@echo "make pins     rewrite constraints.txt and environment.yml's pins from the venv"
@@ -112,9 +116,19 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check lrlessons tests benchmarks
 
+# lessons/*.md and lessons/manifest.toml are the truth; these files are generated from them
+# (tests/test_generated.py fails when one is stale or edited by hand).
+CHECK ?=
+generate: $(STAMP)
+	$(PY) -m lrlessons.sources generate $(if $(CHECK),--check)
+
 # Outputs are committed: re-run after editing a lesson. The inline backend, as in JupyterLab.
-notebooks: $(STAMP)
-	env -u MPLBACKEND $(PY) -m lrlessons.authoring execute $(NOTEBOOKS)
+# Listed when the recipe runs, so a lesson `generate` just added is executed too.
+LESSON ?=
+notebooks: generate
+	env -u MPLBACKEND $(PY) -m lrlessons.authoring execute \
+	    $$(find notebooks -name '$(if $(LESSON),$(LESSON)_*,*).ipynb' \
+	       -not -path '*/.ipynb_checkpoints/*' | sort)
 
 student: $(STAMP)
 	$(PY) -m lrlessons.authoring student --root notebooks --out student

@@ -1,4 +1,5 @@
-"""The lessons' shape: both languages present with identical code, committed executed with
+"""The lessons' shape, on the generated notebooks (lessons/*.md are the sources; see
+docs/adding_a_lesson.md): both languages present with identical code, committed executed with
 deterministic outputs, a static figure before each live explorer, short cells, exercises with
 self-checks, and an index that links every lesson."""
 
@@ -39,6 +40,8 @@ def test_same_files_in_both_languages():
 
 @pytest.mark.parametrize("name", NAMES)
 def test_code_cells_are_identical_but_the_language_line(name):
+    """A cheap guard: generation from lessons/*.md writes the code once (tests/test_generated.py
+    holds the notebooks equal to what their source generates)."""
     en, zh = read("en", name), read("zh", name)
     assert [c.cell_type for c in en.cells] == [c.cell_type for c in zh.cells]
     for a, b in zip(code_cells(en), code_cells(zh)):
