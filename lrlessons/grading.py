@@ -388,7 +388,7 @@ def serve() -> None:
                 reply({"ok": True, "value": value.to_json() if isinstance(value, Result)
                        else None})
         except BaseException as exc:  # noqa: BLE001 - the learner's error, reported as data
-            reply({"ok": False, "error": type(exc).__name__, "detail": _short_repr(exc),
+            reply({"ok": False, "error": type(exc).__name__, "detail": str(exc)[:300],
                    "not_written": isinstance(exc, NotImplementedError)})
 
 
@@ -424,8 +424,31 @@ class LearnerError(Exception):
     """The learner's code raised inside the sandbox (its type name, as data)."""
 
 
-class Unresponsive(Exception):
-    """The sandbox timed out, died or broke the protocol."""
+_ERRORS: dict = {}
+
+
+def learner_error(kind: str, detail: str) -> LearnerError:
+    """An exception standing for the learner's: named as theirs and, for Python's own exception
+    types, an instance of that type too (a check may ask for a ZeroDivisionError); only the
+    name crosses the boundary, never the object."""
+    import builtins
+
+    if kind not in _ERRORS:
+        base = getattr(builtins, kind, None)
+        bases = (base, LearnerError) if isinstance(base, type) and issubclass(
+            base, Exception) and base is not LearnerError else (LearnerError,)
+        try:
+            _ERRORS[kind] = type(kind if kind.isidentifier() else "LearnerError", bases, {})
+        except TypeError:  # a layout conflict between the builtin and LearnerError
+            _ERRORS[kind] = type(kind if kind.isidentifier() else "LearnerError",
+                                 (LearnerError,), {})
+    error = _ERRORS[kind](detail)
+    return error
+
+
+class Unresponsive(BaseException):
+    """The sandbox timed out, died or broke the protocol. A BaseException: no check's
+    ``except Exception`` may turn it into a hint while the sandbox is still stuck."""
 
 
 class Calls:
@@ -449,7 +472,7 @@ class Calls:
                     return msg.get("value")
                 if msg.get("not_written"):
                     raise NotImplementedError
-                raise LearnerError(f"{msg.get('error')}: {msg.get('detail', '')}")
+                raise learner_error(str(msg.get("error")), str(msg.get("detail", "")))
             self.box.send(self._serve(msg))
 
     def _serve(self, msg: dict) -> dict:
@@ -592,8 +615,7 @@ def _grade_one(box: Sandbox, lesson: Lesson, ex: Exercise, answer: str, exercise
     except NotImplementedError:
         return declared.not_written().to_json()
     except LearnerError as exc:
-        return declared.raised(LearnerError(str(exc)), "in your answer cell",
-                               "在答案单元格中").to_json()
+        return declared.raised(exc, "in your answer cell", "在答案单元格中").to_json()
     if exercise_id in IN_SANDBOX:
         data = calls({"op": "check", "source": ex.check})
         return data if isinstance(data, dict) else declared.not_written().to_json()
