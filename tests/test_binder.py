@@ -120,7 +120,7 @@ def test_makefile_installs_with_the_constraints_and_paddle_for_tests_only():
         assert installs and all("-c constraints.txt" in ln for ln in installs), installs
         assert installs[0].endswith(TORCH)  # torch first, pinned
     assert "paddle" not in lab
-    assert '-e ".[keras,dev,paddle]"' in test
+    assert '-e ".[keras,dev,paddle,site]"' in test  # site: tests/test_site.py builds the site
 
 
 def test_no_paddle_on_binder():
