@@ -26,6 +26,9 @@ PIN := $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
 # default; postBuild installs the same files on Binder.
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d/lrlessons.json5
 SERVER_CONFIG := $(VENV)/etc/jupyter/jupyter_server_config.py
+# JupyterLab in Chinese (the zh-CN and zh-TW language packs are dependencies): see lab-settings.
+LAB_SETTINGS_ROOT := $(VENV)/share/jupyter/lab
+LAB_LOCALE_OVERRIDES := $(foreach l,zh_CN zh_TW,$(LAB_SETTINGS_ROOT)/settings-$(l)/overrides.d/lrlessons.json5)
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export KERAS_BACKEND := torch
@@ -44,7 +47,8 @@ help:
 	@echo "make venv     create .venv and install lrlessons[keras,dev] (torch==2.13.0 CPU first),"
 	@echo "              at the versions of constraints.txt"
 	@echo "make sysdeps  apt-install fonts-noto-cjk and chromium if missing (.ci/sysdeps.sh)"
-	@echo "make lab      JupyterLab on 127.0.0.1 at the course index (COURSE=zh|en, LAB_ARGS=...)"
+	@echo "make lab      JupyterLab on 127.0.0.1 at the course index (COURSE=zh|zh-Hant|en, LAB_ARGS=...);"
+	@echo "              COURSE=zh / zh-Hant also shows JupyterLab itself in 简体中文 / 繁體中文"
 	@echo "make test     install the test-only extra (paddle), pytest tests/ and the library's doctests, then nbval"
 	@echo "              over notebooks/**/*.ipynb"
 	@echo "make bench    run every benchmarks/*.py"
@@ -79,22 +83,38 @@ $(TEST_STAMP): $(STAMP)
 
 # No Jupyter news prompt, a kernel shut down when its tab closes, idle kernels culled: see the
 # comments in .jupyter/. Copies, so `make clean` (or deleting .venv) removes them.
-lab-settings: $(LAB_OVERRIDES) $(SERVER_CONFIG)
+lab-settings: $(LAB_OVERRIDES) $(SERVER_CONFIG) $(LAB_LOCALE_OVERRIDES)
 $(LAB_OVERRIDES): .jupyter/overrides.json5
 	mkdir -p $(@D) && cp $< $@
+# JupyterLab's display language, per run and without touching the learner's own settings: an app
+# settings directory per locale (settings-zh_CN, settings-zh_TW beside the default one) holds the
+# course's overrides plus the translation plugin's locale; `make lab COURSE=zh` points JupyterLab
+# at it with --LabApp.app_settings_dir. A language the learner picks in Settings -> Language is a
+# user setting and still wins, as everywhere in JupyterLab.
+$(LAB_SETTINGS_ROOT)/settings-%/overrides.d/lrlessons.json5: .jupyter/overrides.json5
+	mkdir -p $(@D) && cp $< $@
+	printf '{"@jupyterlab/translation-extension:plugin": {"locale": "%s"}}\n' $* \
+	    > $(@D)/lrlessons-language.json
 $(SERVER_CONFIG): .jupyter/jupyter_server_config.py
 	mkdir -p $(@D) && cp $< $@
 
 sysdeps:
 	bash .ci/sysdeps.sh
 
-# Opens the course index in the learner's language: Chinese when the locale is zh_*, else
-# English; `make lab COURSE=zh` chooses. Fonts first, so Chinese plot labels are not boxes.
-COURSE ?= $(if $(filter zh%,$(LANG)),zh,en)
+# Opens the course index in the learner's language: Traditional Chinese for a zh_TW, zh_HK or
+# zh_MO locale, Simplified for another zh_*, else English; `make lab COURSE=zh|zh-Hant|en`
+# chooses. JupyterLab's own menus follow (COURSE=en leaves JupyterLab's language as it is).
+# Until notebooks/zh-Hant/ exists, COURSE=zh-Hant opens the Simplified lessons in a Traditional
+# JupyterLab. Fonts first, so Chinese plot labels are not boxes.
+COURSE ?= $(if $(filter zh_TW% zh_HK% zh_MO%,$(LANG)),zh-Hant,$(if $(filter zh%,$(LANG)),zh,en))
+LAB_LOCALE = $(if $(filter zh-Hant,$(COURSE)),zh_TW,$(if $(filter zh,$(COURSE)),zh_CN))
+LAB_TREE = $(if $(wildcard notebooks/$(COURSE)/index.ipynb),$(COURSE),$(if $(LAB_LOCALE),zh,en))
 lab: $(STAMP) lab-settings
 	bash .ci/sysdeps.sh fonts-noto-cjk
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks --ServerApp.ip=127.0.0.1 \
-	    --LabApp.default_url=/lab/tree/$(COURSE)/index.ipynb $(ALLOW_ROOT) $(LAB_ARGS)
+	    --LabApp.default_url=/lab/tree/$(LAB_TREE)/index.ipynb \
+	    $(if $(LAB_LOCALE),--LabApp.app_settings_dir=$(LAB_SETTINGS_ROOT)/settings-$(LAB_LOCALE)) \
+	    $(ALLOW_ROOT) $(LAB_ARGS)
 
 # Headless plots, stable hashing, one BLAS thread per process (2-core machines).
 test: export MPLBACKEND := Agg
