@@ -159,6 +159,9 @@ class LabServer:
     # Where the settings learners get (.jupyter/) are installed, laid out as `make lab-settings`
     # lays them out in .venv; None: that Makefile rule installs them into workdir/prefix.
     settings_prefix: Path | None = None
+    # JupyterLab's app settings directory; None: the default one under settings_prefix. `make lab
+    # COURSE=zh` uses a sibling per display language (settings-zh_CN).
+    app_settings_dir: Path | None = None
 
     @property
     def base(self) -> str:
@@ -215,7 +218,7 @@ class LabServer:
             "--ServerApp.port_retries=0", f"--ServerApp.token={self.token}",
             f"--ServerApp.root_dir={self.root_dir}",
             f"--LabApp.user_settings_dir={self.workdir / 'user-settings'}",
-            f"--LabApp.app_settings_dir={self.settings_prefix / LAB_SETTINGS_DIR}",
+            f"--LabApp.app_settings_dir={self.app_settings_dir or self.settings_prefix / LAB_SETTINGS_DIR}",
             f"--LabApp.workspaces_dir={self.workdir / 'workspaces'}",
             "--LabApp.news_url=None",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
