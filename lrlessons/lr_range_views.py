@@ -91,8 +91,8 @@ RULE_TEXT = {"valley": ("valley", "valley（最长下降段的中部）"),
 
 def draw_lr_find(ax, result) -> None:
     """An ``lr_find`` result on ``ax``: the measured and smoothed loss against the lr, each
-    rule's suggestion as a point on the smoothed curve, the recommended one (valley) as a dashed
-    line."""
+    rule's suggestion as a point on the smoothed curve, the recommended one as a dashed line in
+    its colour."""
     from .lr_finder import RECOMMENDED
 
     lrs, smoothed = result.lrs, result.smoothed
@@ -107,7 +107,8 @@ def draw_lr_find(ax, result) -> None:
         ax.plot([lr], [at], "o", color=PALETTE[1 + k], ms=7, zorder=4,
                 label=plot_text(f"{RULE_TEXT[name][0]}: lr {lr:.2g}",
                                 f"{RULE_TEXT[name][1]}：学习率 {lr:.2g}"))
-    ax.axvline(result.suggestion, color=PALETTE[1], lw=1.4, ls="--", zorder=2,
+    ax.axvline(result.suggestion, color=PALETTE[1 + list(result.suggestions).index(RECOMMENDED)],
+               lw=1.4, ls="--", zorder=2,
                label=plot_text(f"suggested ({RECOMMENDED}) ≈ {result.suggested:g}",
                                f"建议值（{RECOMMENDED}）≈ {result.suggested:g}"))
     _finish(ax)

@@ -158,7 +158,7 @@ def test_the_sweep_stops_just_above_two_over_l(beta, most):
     assert result.smoothed[-1] > 4 * np.min(result.smoothed[:-1])
     assert np.all(np.diff(result.smoothed[result.lrs < limit]) <= 0)
     assert all(lr < limit for lr in result.suggestions.values()), result.suggestions
-    assert result.suggestion == result.suggestions["valley"]
+    assert result.suggestion == result.suggestions["minimum"]
     assert result.suggested == float(f"{result.suggestion:.1g}")
 
 
@@ -420,7 +420,7 @@ def test_the_figure_marks_every_rule_and_the_suggestion():
                                nn.functional.mse_loss, [(x, y)], start_lr=1e-4, end_lr=10.0)
     texts = [t.get_text() for t in result.plot().axes[0].get_legend().get_texts()]
     for name in ("valley", "steepest descent", "minimum / 10",
-                 f"suggested (valley) ≈ {result.suggested:g}"):
+                 f"suggested (minimum) ≈ {result.suggested:g}"):
         assert any(name in t for t in texts), (name, texts)
     use_language("zh")
     try:
@@ -527,3 +527,15 @@ def test_keras_refusals(keras):
     with pytest.raises(ValueError) as info:
         lrlessons.lr_find_keras(scheduled, XY, start_lr=2.0, end_lr=1.0)
     assert_bilingual(info, "end_lr must be greater than start_lr")
+
+
+def test_the_benchmark_runs(monkeypatch, capsys):
+    """benchmarks/bench_lr_find.py once, its sizes cut down (its figures are read, not asserted)."""
+    from tests.test_benchmarks import load
+
+    bench = load("bench_lr_find")
+    for name, value in (("SEEDS", 1), ("BETAS", (0.98,)), ("EPOCHS", 1), ("NUM_STEPS", 30)):
+        monkeypatch.setattr(bench, name, value)
+    bench.main()
+    out = capsys.readouterr().out
+    assert all(f"{i}. " in out for i in range(1, 5)) and "minimum" in out
