@@ -249,8 +249,25 @@ def test_adding_a_lesson_end_to_end(tmp_path):
     assert re.search(r"\b(2\d|[3-9]\d) passed", tests.stdout), tests.stdout[-500:]
 
     path = root / "notebooks" / "en" / "11_scratch.ipynb"
-    nb = nbformat.read(path, as_version=4)
-    nb.cells[3].source = nb.cells[3].source.replace("step_size=30", "step_size=31")
+    executed = nbformat.read(path, as_version=4)
+    source = root / "lessons" / "11_scratch.md"
+    source.write_text(LESSON_MD.replace("A figure, then a run.", "A figure, then one run."),
+                      encoding="utf-8")
+    assert _run(root, "-m", "lrlessons.sources", "generate").returncode == 0
+    nb = nbformat.read(path, as_version=4)  # a prose edit: every output kept
+    assert nb.cells[2].source == "A figure, then one run."
+    assert [c.get("outputs") for c in nb.cells] == [c.get("outputs") for c in executed.cells]
+    assert _run(root, "-m", "lrlessons.sources", "generate", "--check").returncode == 0
+    source.write_text(LESSON_MD.replace("step_size=30))], 100)", "step_size=40))], 100)"),
+                      encoding="utf-8")
+    assert _run(root, "-m", "lrlessons.sources", "generate").returncode == 0
+    nb = nbformat.read(path, as_version=4)  # a code edit: that cell waits for execution
+    assert nb.cells[3].outputs == [] and nb.cells[3].execution_count is None
+    assert nb.cells[6].outputs == executed.cells[6].outputs and nb.cells[6].outputs  # the check
+    assert nb.cells[6].execution_count == executed.cells[6].execution_count
+    assert [c.id for c in nb.cells] == [c.id for c in executed.cells]
+
+    nb.cells[3].source = nb.cells[3].source.replace("step_size=40", "step_size=41")
     nbformat.write(nb, path)
     (root / "README.md").write_text(readme.replace("nothing new", "nothing at all"),
                                     encoding="utf-8")
