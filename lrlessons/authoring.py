@@ -4,10 +4,11 @@
     python -m lrlessons.authoring student [--out student]                        (make student)
     python -m lrlessons.authoring grade [--csv PATH] [-j N] [--timeout S] submissions/*.ipynb
 
-Conventions a lesson follows (tests/test_notebooks.py holds them):
+The notebooks are generated from one source per lesson, ``lessons/X.md`` (``lrlessons.sources``,
+docs/adding_a_lesson.md). Conventions a lesson follows (tests/test_notebooks.py holds them):
 - the first code cell is the setup cell; its last line, ``lrlessons.use_language("en")``, is the
   only code that differs between ``notebooks/en/X.ipynb`` and ``notebooks/zh/X.ipynb`` (comments
-  are prose: each notebook writes them in its own language);
+  are prose: the source holds their translations);
 - a cell whose output is a live widget is tagged ``nbval-ignore-output``;
 - an exercise is a cell tagged ``solution`` whose answer sits between ``### BEGIN SOLUTION`` and
   ``### END SOLUTION``, followed by a cell tagged ``check`` that runs ``lrlessons.check``.
