@@ -55,7 +55,8 @@ help:
 	@echo "make lint     ruff check lrlessons tests benchmarks"
 	@echo "make generate   write notebooks/{en,zh}/*.ipynb, README's and the guides' lesson tables"
 	@echo "              from lessons/*.md and lessons/manifest.toml (no execution; unchanged cells"
-	@echo "              keep their outputs); --check mode: make generate CHECK=1"
+	@echo "              keep their outputs), and the guides' exercise tables from lrlessons/check/;"
+	@echo "              make generate CHECK=1 writes nothing and lists what is stale"
 	@echo "make notebooks  generate, then execute every notebook and save its outputs (LESSON=05:"
 	@echo "              only that lesson's two notebooks)"
 	@echo "make student  write student versions (answers removed) to student/en and student/zh"
@@ -141,6 +142,7 @@ lint: $(STAMP)
 CHECK ?=
 generate: $(STAMP)
 	$(PY) -m lrlessons.sources generate $(if $(CHECK),--check)
+	$(PY) -m lrlessons.check.guide $(if $(CHECK),--check)
 
 # Outputs are committed: re-run after editing a lesson. The inline backend, as in JupyterLab.
 # Listed when the recipe runs, so a lesson `generate` just added is executed too.
