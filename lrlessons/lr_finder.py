@@ -82,7 +82,7 @@ _START = Param("start_lr", START_LR, "float", "lr of the first step", "第一步
 _END = Param("end_lr", END_LR, "float", "lr of the last step", "最后一步的学习率", 0.0, None,
              low_open=True)
 _NUM_STEPS = Param("num_steps", NUM_STEPS, "int", "optimizer steps of the sweep",
-                   "扫描的优化器步数", 10, 10000)
+                   "扫描的迭代次数", 10, 10000)
 _MODE = Param("mode", "exp", "choice", "how the lr grows", "学习率增长的方式",
               choices=("exp", "linear"))
 _BETA = Param("beta", BETA, "float", "weight of the past in the exponential moving average",

@@ -539,3 +539,11 @@ def test_the_benchmark_runs(monkeypatch, capsys):
     bench.main()
     out = capsys.readouterr().out
     assert all(f"{i}. " in out for i in range(1, 5)) and "minimum" in out
+
+
+def test_the_public_names_stay_functions():
+    """The module is lr_finder, not lr_find: importing it must not shadow lrlessons.lr_find."""
+    import lrlessons.lr_finder  # noqa: F401
+
+    assert callable(lrlessons.lr_find) and lrlessons.lr_find is F.lr_find
+    assert lrlessons.lr_find_keras is F.lr_find_keras and callable(lrlessons.plot_lr_find)
