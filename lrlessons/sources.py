@@ -39,6 +39,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .authoring import language_line
+
 REPO = Path(__file__).resolve().parent.parent
 FMT = "md:myst"
 SOURCE_LANG = "en"  # the language of the code comments as written in a source
@@ -196,10 +198,6 @@ def translate_comments(source: str, table: dict[str, str], where: str = "") -> s
         raise SourceError(f"{where}: translations of comments that are not in the cell "
                           f"(edit the translation with the comment): {sorted(stale)}")
     return "\n".join(lines)
-
-
-def language_line(lang: str) -> str:
-    return f'lrlessons.use_language("{lang}")'
 
 
 def _substitute(source: str, entry: dict | None, lessons: list[dict], lang: str,
