@@ -547,3 +547,16 @@ def test_the_public_names_stay_functions():
 
     assert callable(lrlessons.lr_find) and lrlessons.lr_find is F.lr_find
     assert lrlessons.lr_find_keras is F.lr_find_keras and callable(lrlessons.plot_lr_find)
+
+
+def test_keras_refuses_a_non_finite_start_and_restores(keras):
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(0.1, momentum=0.9), loss="mse")
+    model.optimizer.build(model.trainable_variables)
+    before = keras_variables(model)
+    bad = [(np.full((4, 2), np.nan, "float32"), np.zeros((4, 1), "float32"))]
+    with pytest.raises(ValueError) as info:
+        lrlessons.lr_find_keras(model, bad)
+    assert_bilingual(info, "before any step, gave nan", "必须是有限的数")
+    assert all(np.array_equal(a, b, equal_nan=True)
+               for a, b in zip(keras_variables(model), before))
