@@ -41,7 +41,7 @@ NBVAL_ARGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sani
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True)
 LAB_ARGS ?=
 
-.PHONY: help venv sysdeps lab lab-settings test bench lint generate notebooks student pins clean
+.PHONY: help venv sysdeps lab lab-settings test bench lint generate notebooks student nbgrader pins clean
 
 help:
 	@echo "make venv     create .venv and install lrlessons[keras,dev] (torch==2.13.0 CPU first),"
@@ -51,6 +51,7 @@ help:
 	@echo "              COURSE=zh / zh-Hant also shows JupyterLab itself in 简体中文 / 繁體中文"
 	@echo "make test     install the test-only extra (paddle), pytest tests/ and the library's doctests, then nbval"
 	@echo "              over notebooks/**/*.ipynb"
+	@echo "make nbgrader write the nbgrader course root nbgrader/ (nbgrader in .venv-grading, not in .venv)"
 	@echo "make bench    run every benchmarks/*.py"
 	@echo "make lint     ruff check lrlessons tests benchmarks"
 	@echo "make generate   write notebooks/{en,zh}/*.ipynb, README's and the guides' lesson tables"
@@ -80,6 +81,20 @@ $(STAMP): pyproject.toml $(CONSTRAINTS)
 # The test-only extra (paddlepaddle, about 195 MB): `make test` needs it, `make lab` does not.
 $(TEST_STAMP): $(STAMP)
 	$(PIP) install --progress-bar off $(PIN) -e ".[keras,dev,paddle,site]"
+	touch $@
+
+# The `grading` extra (nbgrader) in its own venv: .venv-grading sees .venv's packages through a
+# .pth (no second torch) and adds only nbgrader and what it pulls in, so nbgrader's server and lab
+# extensions never load in a learner's `make lab` (nor on Binder, which installs no extras).
+GRADING_VENV := .venv-grading
+GRADING_STAMP := $(GRADING_VENV)/.installed
+$(GRADING_STAMP): $(STAMP) $(CONSTRAINTS)
+	test -x $(GRADING_VENV)/bin/python || python3 -m venv $(GRADING_VENV)
+	$(GRADING_VENV)/bin/python -c 'import site, sys; open(site.getsitepackages()[0] + \
+	    "/lrlessons-course-venv.pth", "w").write(f"import site; site.addsitedir({sys.argv[1]!r})\n")' \
+	    "$$($(PY) -c 'import site; print(site.getsitepackages()[0])')"
+	$(GRADING_VENV)/bin/pip install -q --progress-bar off $(PIN) \
+	    "$$($(PY) -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["grading"][0])')"
 	touch $@
 
 # No Jupyter news prompt, a kernel shut down when its tab closes, idle kernels culled: see the
@@ -123,7 +138,7 @@ test: export PYTHONHASHSEED := 0
 test: export OMP_NUM_THREADS := 1
 # Both suites always run; the target fails if either did. nbval runs without MPLBACKEND so the
 # kernel keeps its inline backend: under Agg figures vanish from the outputs nbval compares.
-test: $(TEST_STAMP) $(NODE_STAMP) sysdeps
+test: $(TEST_STAMP) $(NODE_STAMP) $(GRADING_STAMP) sysdeps
 	rc=0; \
 	$(PY) -m pytest tests lrlessons || rc=$$?; \
 	$(if $(NOTEBOOKS),env -u MPLBACKEND $(PY) -m pytest $(NBVAL_ARGS) notebooks || rc=$$?; , \
@@ -155,6 +170,12 @@ notebooks: generate
 student: $(STAMP)
 	$(PY) -m lrlessons.authoring student --root notebooks --out student
 
+# An nbgrader course root, nbgrader/ (every lesson, both languages); then, in nbgrader/ with
+# .venv-grading/bin first on PATH (nbgrader runs its own tools from it):
+# nbgrader generate_assignment en_03, nbgrader autograde en_03, nbgrader export.
+nbgrader: $(GRADING_STAMP)
+	$(PY) -m lrlessons.nbgrader_course --out nbgrader
+
 # The static website (site/build.py): one Sphinx project per language under _build/html/<lang>/,
 # from the committed, executed notebooks (never run again), and a root page choosing a language.
 # Python packages: the `site` extra; MathJax from npm (site/package-lock.json), served by the site
@@ -177,6 +198,6 @@ pins: $(TEST_STAMP)
 	$(PY) -m tests.pins
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis _build site/node_modules \
+	rm -rf $(VENV) $(GRADING_VENV) nbgrader build dist *.egg-info .pytest_cache .ruff_cache .hypothesis _build site/node_modules \
 	       student benchmarks/out tests/screenshots
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
