@@ -123,6 +123,21 @@ def outputs(nb: dict):
 
 # ---- the build, read as files -------------------------------------------------------------------
 
+def test_a_language_folder_joins_the_site_by_itself(tmp_path):
+    """notebooks/zh-Hant/ (issue 22's Traditional edition) is built once it exists, labelled
+    繁體中文, with Sphinx's zh_TW; no other change needed."""
+    for code in ("en", "zh", "zh-Hant"):
+        (tmp_path / code).mkdir()
+        (tmp_path / code / "index.ipynb").write_text("{}")
+    (tmp_path / "zh-Hant" / "00_learning_rate.ipynb").write_text("{}")
+    assert languages.present(tmp_path) == ["en", "zh", "zh-Hant"]
+    assert languages.pages("zh-Hant", tmp_path) == ["index", "00_learning_rate"]
+    assert languages.KNOWN["zh-Hant"]["label"] == "繁體中文"
+    assert languages.KNOWN["zh-Hant"]["sphinx"] == "zh_TW"
+    (tmp_path / "zh-Hant" / "index.ipynb").unlink()
+    assert languages.present(tmp_path) == ["en", "zh"]
+
+
 def test_one_page_per_lesson_and_language_and_a_root_choosing_the_language(site):
     assert LANGS[:2] == ["en", "zh"]
     root = parsed(site, "index.html")
