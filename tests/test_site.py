@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import html.parser
 import http.server
+import importlib.util
 import json
 import os
 import re
@@ -28,8 +29,10 @@ from tests import browser_support as bs
 
 REPO = bs.REPO
 SITE = REPO / "site"
-sys.path.insert(0, str(SITE))
-import languages  # noqa: E402  (site/languages.py)
+# site/languages.py by path: a module named `languages` on sys.path could shadow another.
+_spec = importlib.util.spec_from_file_location("lrlessons_site_languages", SITE / "languages.py")
+languages = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(languages)
 
 pytestmark = [pytest.mark.site]
 LANGS = languages.present()
