@@ -84,6 +84,8 @@ def test_autograde_and_export_grade_the_class_outside_the_kernel(course):
         "dave": answered(nbformat.from_dict(released), {          # an endless loop
             1: "def gamma_for_half_life(h):\n    while True:\n        pass\n"}),
     }
+    class_["frank"] = answered(nbformat.from_dict(released), {    # a kernel that dies
+        1: "import os\ndef gamma_for_half_life(h):\n    os._exit(1)\n"})
     edited = nbformat.from_dict(class_["carol"])                  # a locked cell edited
     next(c for c in edited.cells if c.metadata["nbgrader"]["grade"]).source = "True"
     class_["erin"] = edited
@@ -97,7 +99,7 @@ def test_autograde_and_export_grade_the_class_outside_the_kernel(course):
         scores = {r["student_id"]: (float(r["score"]), float(r["max_score"]))
                   for r in csv.DictReader(f)}
     assert scores == {"alice": (2, 2), "bob": (0, 2), "carol": (0, 2), "dave": (0, 2),
-                      "erin": (0, 2)}
+                      "erin": (0, 2), "frank": (0, 2)}
     graded = nbformat.read(course / "autograded" / "carol" / "en_03" / LESSON, as_version=4)
     tests = [c for c in graded.cells if c.metadata["nbgrader"]["grade"]]
     errors = [o for o in tests[0].outputs if o.output_type == "error"]
