@@ -425,9 +425,10 @@ def _placeholders(source: str, entry: dict | None, lessons: list[dict], lang: st
     return source.replace(table, "{{ lessons }}") if table in source else source
 
 
-def migrate(root: Path = REPO) -> list[Path]:
+def migrate(root: Path = REPO, stems: list[str] | None = None) -> list[Path]:
     """Build lessons/<stem>.md from the committed notebooks (en and zh paired cell by cell), and
-    check that generating from them gives the committed cells back exactly."""
+    check that generating from them gives the committed cells back exactly. ``stems``: only
+    these lessons (default: every notebook)."""
     import jupytext
     import nbformat
 
@@ -436,6 +437,8 @@ def migrate(root: Path = REPO) -> list[Path]:
     written = []
     for path in sorted((root / "notebooks" / "en").glob("*.ipynb")):
         stem = path.stem
+        if stems and stem not in stems:
+            continue
         nbs = {lang: nbformat.read(root / "notebooks" / lang / path.name, as_version=4)
                for lang in WRITTEN}
         en = nbs[SOURCE_LANG]
@@ -492,14 +495,17 @@ def main(argv: list[str] | None = None) -> int:
     mig = sub.add_parser("migrate", help="one time: lessons/*.md from the committed notebooks")
     mig.add_argument("--force", action="store_true",
                      help="overwrite existing sources (edits made in them are lost)")
+    mig.add_argument("stems", nargs="*", help="only these lessons, e.g. 05_cyclic_one_cycle")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     if args.command == "migrate":
-        if any((root / "lessons").glob("*.md")) and not args.force:
+        existing = [p for p in (root / "lessons").glob("*.md")
+                    if not args.stems or p.stem in args.stems]
+        if existing and not args.force:
             print("lessons/*.md exist and are the truth: migrating would overwrite them from the "
                   "notebooks (--force to do it anyway)")
             return 1
-        for path in migrate(root):
+        for path in migrate(root, args.stems):
             print(f"wrote {path.relative_to(root)}")
         return 0
     if args.check:
