@@ -702,7 +702,11 @@ def grade_all(paths: list[str], csv_path: Path | None = None, jobs: int = 2,
         with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool:
             futures = {pool.submit(_graded, p, timeout, memory_mb): p for p in todo}
             for future in as_completed(futures):
-                rows = future.result()
+                try:
+                    rows = future.result()
+                except Exception as exc:  # noqa: BLE001 - a grading process lost: say so, go on
+                    rows = [Row(futures[future], "", "", False, 0, 0,
+                                f"grading failed: {type(exc).__name__}")]
                 graded += rows
                 if handle is not None:
                     for row in rows:
