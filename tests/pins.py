@@ -85,8 +85,8 @@ def read_pins(lines: list[str]) -> dict[str, str]:
 
 def constraints_text() -> str:
     header = [
-        "# Exact versions of everything `make test` installs (lrlessons[keras,dev,paddle] and all it",
-        "# pulls in), so a new release cannot break a clean clone, a workshop or CI overnight. The",
+        "# Exact versions of everything `make test` installs (lrlessons[keras,dev,paddle,site] and all",
+        "# it pulls in), so a new release cannot break a clean clone, a workshop or CI overnight. The",
         "# Makefile installs with `-c constraints.txt`; environment.yml (Binder) pins the same versions.",
         f"# Written by `make pins` on Python {platform.python_version()}, {sys.platform} "
         f"{platform.machine()}: needs Python >= 3.11.",
