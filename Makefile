@@ -88,12 +88,13 @@ $(TEST_STAMP): $(STAMP)
 # extensions never load in a learner's `make lab` (nor on Binder, which installs no extras).
 GRADING_VENV := .venv-grading
 GRADING_STAMP := $(GRADING_VENV)/.installed
-$(GRADING_STAMP): $(STAMP) $(CONSTRAINTS)
+$(GRADING_STAMP): $(STAMP) $(CONSTRAINTS) constraints-grading.txt
 	test -x $(GRADING_VENV)/bin/python || python3 -m venv $(GRADING_VENV)
 	$(GRADING_VENV)/bin/python -c 'import site, sys; open(site.getsitepackages()[0] + \
 	    "/lrlessons-course-venv.pth", "w").write(f"import site; site.addsitedir({sys.argv[1]!r})\n")' \
 	    "$$($(PY) -c 'import site; print(site.getsitepackages()[0])')"
 	$(GRADING_VENV)/bin/pip install -q --progress-bar off $(PIN) \
+	    $(if $(CONSTRAINTS),-c constraints-grading.txt) \
 	    "$$($(PY) -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["grading"][0])')"
 	touch $@
 

@@ -107,3 +107,26 @@ def test_autograde_and_export_grade_the_class_outside_the_kernel(course):
     looped = nbformat.read(course / "autograded" / "dave" / "en_03" / LESSON, as_version=4)
     first = next(c for c in looped.cells if c.metadata["nbgrader"]["grade"])
     assert "time limit" in first.outputs[0].evalue
+
+
+def test_the_grading_venv_adds_exactly_its_pins():
+    """.venv-grading holds .venv's packages (through a .pth) plus nbgrader's own, each at its
+    version in constraints-grading.txt."""
+    import json
+
+    def installed(python: Path) -> dict[str, str]:
+        out = subprocess.run([str(python), "-m", "pip", "list", "--format=json", "--path",
+                              subprocess.run([str(python), "-c", "import site; print(site."
+                                              "getsitepackages()[0])"], capture_output=True,
+                                             text=True, check=True).stdout.strip()],
+                             capture_output=True, text=True, check=True).stdout
+        return {p["name"].lower(): p["version"] for p in json.loads(out)}
+
+    bootstrap = {"pip", "setuptools", "wheel"}  # what `python -m venv` puts in any venv
+    added = {k: v for k, v in installed(NBGRADER.parent / "python").items() if k not in bootstrap}
+    pinned = {}
+    for line in (REPO / "constraints-grading.txt").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, version = line.split("==")
+            pinned[name.lower()] = version
+    assert added == pinned
