@@ -101,10 +101,23 @@ def test_tampering_earns_nothing(tmp_path, attempt):
     assert [r.points for r in got.values()] == [0, 0], got
 
 
-def test_an_edited_check_cell_is_not_a_lesson(tmp_path):
-    path = submission(tmp_path, "edited.ipynb")
-    nb = nbformat.read(path, as_version=4)
-    next(c for c in nb.cells if "check" in c.metadata.get("tags", [])).source = "True"
+def test_an_edited_check_cell_changes_nothing(tmp_path):
+    """The course's own check cells run, never the submission's."""
+    for answers, points in (({}, [1, 1]), ({1: "def gamma_for_half_life(h):\n    return 0.9\n"},
+                                           [0, 1])):
+        path = submission(tmp_path, "edited.ipynb", answers)
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if "check" in cell.metadata.get("tags", []):
+                cell.source = "True"
+        nbformat.write(nb, path)
+        assert [r.points for r in grading.grade_submission(path)] == points
+
+
+def test_a_notebook_of_no_lesson_is_reported(tmp_path):
+    path = tmp_path / "mine.ipynb"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("print('✅ all done')")]
     nbformat.write(nb, path)
     rows = grading.grade_submission(path)
     assert len(rows) == 1 and rows[0].points == 0 and "not a course lesson" in rows[0].hint
