@@ -38,7 +38,8 @@ DATA = Path(__file__).resolve().parent / "data"
 # warm-up to the same constant trains (2.28, 2.30, 2.35); at 7e-3 no warm-up fails on one seed of
 # two; at 5e-3 and below warm-up stops mattering (no warm-up 2.21 / 2.35 against 2.24 / 2.27 at
 # 5e-3, and 0.05-0.07 lower than a 50-step warm-up at 1e-3 and 3e-3). A 50-step warm-up at 1e-2
-# was not enough on one seed of two. Cost: about 80 ms of one CPU thread a step with validation,
+# was not enough on one seed of two. Pre-LN at 1e-2 needs no warm-up (2.20, 2.20 without, 2.20,
+# 2.26 with): the layout is why warm-up matters here. Cost: about 80 ms of one CPU thread a step with validation,
 # so "full" (25 runs of 1000 steps) takes an estimated 17-20 minutes in 2 workers on a quiet
 # 2-core machine. "tiny" is the committed configuration the tests --check: the same model, a few
 # steps.
