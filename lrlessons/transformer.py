@@ -218,7 +218,7 @@ class LMRun:
 
 
 _SEED = Param("seed", 0, "int", "random seed", "随机种子", 0, None)
-_STEPS = Param("steps", 1000, "int", "optimizer steps", "优化器步数", 1, 1_000_000)
+_STEPS = Param("steps", 1000, "int", "optimizer steps", "迭代次数", 1, 1_000_000)
 _BATCH = Param("batch_size", BATCH_SIZE, "int", "windows per batch", "每个 batch 的窗口数", 1, 4096)
 _EVAL = Param("eval_every", EVAL_EVERY, "int", "steps between validation losses",
               "两次验证损失之间的步数", 1, None)

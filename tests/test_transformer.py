@@ -346,3 +346,16 @@ def test_trainer_schedules_are_catalogue_entries_with_a_transformers_line(hf):
     for kind, name in hf.SCHEDULER_TYPES.items():
         assert lrlessons.get(name).owner == "transformers", kind
         assert lrlessons.code(name, "transformers").startswith("transformers.get_"), kind
+
+
+def test_trainer_windows_are_the_training_text(hf):
+    data = hf.Windows(count=4, context=16)
+    train = T.corpus("train").encode()
+    assert len(data) == 4
+    for i in range(4):
+        item = data[i]
+        assert torch.equal(item["input_ids"][1:], item["labels"][:-1])  # labels: the next bytes
+        assert bytes(item["input_ids"].tolist()) == train[16 * i:16 * i + 16]
+    with pytest.raises(ValueError) as e:
+        hf.Windows(count=0)
+    assert_bilingual(e, "count", "0")
