@@ -331,7 +331,17 @@ def serve() -> None:
     tx = os.fdopen(up, "w", buffering=1, encoding="utf-8")
     # Captured before any learner code runs: the protocol does not depend on what it patches.
     dumps, loads, readline, write, flush = json.dumps, json.loads, rx.readline, tx.write, tx.flush
-    from lrlessons.check import Result  # for the in-sandbox checks (IN_SANDBOX)
+    # The in-sandbox checks (IN_SANDBOX) run the course's check functions as imported here,
+    # before the learner's code, and read a Result through the method captured now: rebinding
+    # lrlessons.check.<name>, Result or its methods afterwards does not reach them.
+    import types
+
+    import lrlessons.check as course_checks
+    from lrlessons.check import Result
+
+    frozen_checks = types.SimpleNamespace(**{n: getattr(course_checks, n)
+                                             for n in course_checks.__all__})
+    result_json, result_type = Result.to_json, Result
 
     namespace: dict = {"__name__": "__main__"}
     _watch_parent()
@@ -394,8 +404,9 @@ def serve() -> None:
                 value = namespace[msg["name"]](*args)
                 reply({"ok": True, "value": to_plain(value)})
             elif msg["op"] == "check":  # a check that needs the learner's objects in-process
-                value = _run_last(msg["source"], namespace)
-                reply({"ok": True, "value": value.to_json() if isinstance(value, Result)
+                scope = dict(namespace, lrlessons=types.SimpleNamespace(check=frozen_checks))
+                value = _run_last(msg["source"], scope)
+                reply({"ok": True, "value": result_json(value) if type(value) is result_type
                        else None})
         except BaseException as exc:  # noqa: BLE001 - the learner's error, reported as data
             reply({"ok": False, "error": type(exc).__name__, "detail": str(exc)[:300],

@@ -188,3 +188,19 @@ def test_the_command_writes_csv_rows_as_it_goes_and_resumes(tmp_path, capsys):
         again = list(csv.DictReader(f))
     assert len(again) == len(rows) + 2
     assert _sandboxes() <= before
+
+
+def test_checks_run_in_the_sandbox_use_the_course_functions_imported_before_the_answers(tmp_path):
+    """07 ex 1 hands a class to its check, which therefore runs in the sandbox: rebinding the
+    check, Result or its methods there does not reach the functions the sandbox imported first."""
+    lesson = "07_custom.ipynb"
+    wrong = ("import lrlessons, lrlessons.check.core as core\n"
+             "lrlessons.check.scheduler_class = lambda *a, **k: core.Exercise.ok("
+             "lrlessons.check.exercise('07.1'), 'ok', 'ok')\n"
+             "core.Result.to_json = lambda s: {'passed': True, 'points': 1}\n"
+             "core.Result.__bool__ = lambda s: True\n"
+             "class WarmupThenStep(torch.optim.lr_scheduler.LRScheduler):\n"
+             "    def get_lr(self):\n        return [0.5 for _ in self.base_lrs]\n")
+    got = verdicts(submission(tmp_path, "t07.ipynb", {1: wrong}, lesson=lesson))
+    assert not got["07.1"].passed and got["07.1"].points == 0
+    assert got["07.2"].passed  # graded on its own
