@@ -1,12 +1,15 @@
 """Lesson 09's sentences about training runs (gradient accumulation: a per-iteration cosine sized
-in micro-batches against one sized in optimizer updates), as checks over seeds registered into
-tests/claims.py. Margins measured over seeds 0-9 on every kernel set (default, avx2, avx512)."""
+in micro-batches against one sized in optimizer updates), as bounds over seeds registered into
+tests/claims.py (see there for the margin rule). Bounds set with benchmarks/claims_sweep.py
+--claims, which prints each bound's margin and what was measured, over seeds 0-9 on the default,
+avx2 and avx512 kernel sets, each with and without MKL_CBWR=COMPATIBLE: 60 runs per configuration.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from tests.claims import CONFIGS, claim, jitter, span
+from tests.claims import CONFIGS, claim, each, jitter, mean
 
 ACCUMULATE = dict(schedule="CosineAnnealingLR", base_lr=0.5, accumulate=4, step_per="iteration")
 CONFIGS.update({
@@ -17,18 +20,25 @@ CONFIGS.update({
 
 @claim("09 accumulation: a cosine sized in micro-batches never settles",
        "With T_max counted in micro-batches (720) the training loss keeps jittering to the end: "
-       "over the last 20 epochs it changes three times or more as much from one epoch to the "
-       "next as with T_max counted in updates (180), and it ends on average about a tenth "
-       "higher; the validation accuracies stay within a point of each other.",
-       "09 cosine in updates", "09 cosine in micro-batches")
+       "over the last 20 epochs it changes more from one epoch to the next than with T_max "
+       "counted in updates (180) in every seed, on average over three times as much, and it "
+       "ends on average a little higher (by less than a quarter); the validation accuracies "
+       "stay within 2.5 points of each other.",
+       "09 cosine in updates", "09 cosine in micro-batches",
+       metric="training loss; validation accuracy")
 def _(runs):
     pairs = list(zip(runs["09 cosine in micro-batches"], runs["09 cosine in updates"]))
-    restless = [jitter(w) / jitter(r) for w, r in pairs]  # measured >= 3.0
-    wrong_jitter = [jitter(w) for w, _ in pairs]  # measured >= 0.037
-    higher = [float(np.mean(w.loss[-5:]) / np.mean(r.loss[-5:])) for w, r in pairs]  # mean 1.13
-    acc = [100 * (w.final_accuracy - r.final_accuracy) for w, r in pairs]  # measured [-1, 1]
-    ok = (min(restless) > 2.0 and min(wrong_jitter) > 0.025 and 1.04 < np.mean(higher) < 1.25
-          and max(abs(a) for a in acc) <= 1.5)
-    return ok, (f"jitter micro-batches / updates {span(restless, '.2f')}, jitter (micro-batches) "
-                f"{span(wrong_jitter)}, last-5-epoch loss ratio {span(higher)} (mean "
-                f"{np.mean(higher):.3f}), accuracy difference {span(acc, '.1f')} pts")
+    # Jitter ratios are multiplicative: bounded on a log scale.
+    restless = [np.log10(jitter(w) / jitter(r)) for w, r in pairs]
+    return [
+        each("log10(jitter micro-batches / updates)", restless, low=0.0),
+        mean("log10(jitter micro-batches / updates)", restless, low=np.log10(3)),
+        each("log10(jitter), micro-batches", [np.log10(jitter(w)) for w, _ in pairs],
+             low=np.log10(0.025)),
+        mean("last-5-epoch loss micro-batches / updates",
+             [np.mean(w.loss[-5:]) / np.mean(r.loss[-5:]) for w, r in pairs], low=1.0,
+             high=1.25),
+        each("validation accuracy micro-batches minus updates (pts)",
+             [100 * (w.final_accuracy - r.final_accuracy) for w, r in pairs], low=-2.5,
+             high=2.5, fmt=".1f"),
+    ]
