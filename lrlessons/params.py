@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .i18n import bilingual
+from .i18n import bilingual, in_language
 
 
 def fail(en: str, zh: str, kind: type[Exception] = ValueError) -> Exception:
@@ -129,7 +129,7 @@ class Text:
     zh: str
 
     def __getitem__(self, lang: str) -> str:
-        return getattr(self, lang)
+        return in_language(vars(self), lang)  # "zh-Hant" converts the zh text
 
 
 @dataclass(frozen=True)

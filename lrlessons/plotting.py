@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib import font_manager
 
 from .catalogue import curve, get
-from .i18n import language, tr
+from .i18n import tr
 from .params import fail
 
 CJK_CANDIDATES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "Microsoft YaHei",
@@ -78,7 +78,7 @@ def plot_text(en: str, zh: str) -> str:
     """Text drawn inside a figure: the learner's language, English when no CJK font can show
     Chinese."""
     ensure_fonts()
-    return zh if language() == "zh" and _fonts["cjk"] else en
+    return tr(en, zh) if _fonts["cjk"] else en
 
 
 LABELS = {

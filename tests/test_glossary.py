@@ -15,7 +15,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 GLOSSARY = REPO / "docs" / "glossary.md"
-HEADER = ["English", "中文（选定）", "不要用", "例外", "说明"]
+HEADER = ["English", "中文（选定）", "繁體中文", "不要用", "例外", "说明"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 NOTEBOOKS = sorted((REPO / "notebooks" / "zh").glob("*.ipynb"))
 MODULES = sorted((REPO / "lrlessons").glob("*.py"))
@@ -27,6 +27,7 @@ class Term:
     chosen: str
     avoid: tuple[str, ...]
     allowed: tuple[str, ...]  # phrases that contain a form to avoid and are fine
+    hant: str = ""  # the chosen term in Traditional characters (tests/test_hant.py)
 
 
 def _forms(cell: str) -> tuple[str, ...]:
@@ -44,7 +45,7 @@ def read_glossary(text: str) -> list[Term]:
             break
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         assert len(cells) == len(HEADER), f"glossary row with {len(cells)} cells: {line}"
-        terms.append(Term(cells[0], cells[1], _forms(cells[2]), _forms(cells[3])))
+        terms.append(Term(cells[0], cells[1], _forms(cells[3]), _forms(cells[4]), cells[2]))
     return terms
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ..i18n import LANGUAGES, language
+from ..i18n import LANGUAGES, in_language, language
 
 MIME = "application/vnd.lrlessons.result+json"
 PASSED, WRONG, NOT_WRITTEN, RAISED = "passed", "wrong", "not written", "raised"
@@ -71,7 +71,7 @@ class Result:
 
     @property
     def message(self) -> str:
-        return self.messages[self.lang]
+        return in_language(self.messages, self.lang)  # zh-Hant: converted from zh
 
     @property
     def points(self) -> int:
