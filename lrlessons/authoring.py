@@ -92,9 +92,9 @@ def student_version(nb):
     out = copy.deepcopy(nb)
     for cell in out.cells:
         tags = cell.metadata.get("tags", [])
-        if cell.cell_type != "code" or not {"solution", "check"} & set(tags):
+        if cell.cell_type != "code" or not {"solution", "check", "prediction", "reveal"} & set(tags):
             continue
-        if "solution" in tags:
+        if {"solution", "prediction"} & set(tags):  # a prediction is the learner's to make too
             cell.source = strip_solutions(cell.source)
         cell.outputs = []
         cell.execution_count = None

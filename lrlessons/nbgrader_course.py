@@ -78,6 +78,9 @@ def course_notebook(nb, points: dict[int, int]):
             if BEGIN not in cell.source:
                 raise ValueError(f"solution cell {i} has no {BEGIN!r}")
             meta.update(solution=True, locked=False, grade_id=f"answer-{k + 1}")
+        elif cell.cell_type == "code" and "prediction" in tags:
+            # A guess committed before its reveal: the learner writes it, nothing grades it.
+            meta.update(solution=True, locked=False, grade_id=f"prediction-{i:03d}")
         elif cell.cell_type == "code" and "check" in tags:
             k += 1
             meta.update(grade=True, points=points.get(k, 1), grade_id=f"check-{k}")

@@ -66,10 +66,10 @@ def test_the_schedule_visibly_matters(name):
     that is too large fails, the same 0.5 decayed ends lower and steadier than kept constant.
     A run is chaotic (one trajectory differs per CPU kernel set), so the bounds hold for every
     seed, with margins; tests/test_claims.py checks every lesson claim on every kernel set."""
-    from tests.claims import CLAIMS, train_configs
+    from tests.claims import CLAIMS, evaluate, train_configs
 
-    ok, detail = CLAIMS[name].check(train_configs(CLAIMS[name].needs))
-    assert ok, f"{name}: {detail}"
+    verdict = evaluate(train_configs(CLAIMS[name].needs), names=[name])[name]
+    assert verdict["ok"], f"{name}: {verdict['detail']}"
 
 
 def test_divergence_stops_the_run_cleanly():

@@ -24,11 +24,11 @@ def answers(nb) -> list[str]:
     """The lines between the markers of every solution cell, but those the lesson shows anyway
     (a "fix this loop" exercise shares lines such as `used = []` with the broken loop above)."""
     shown = {ln.strip() for cell in nb.cells if cell.cell_type == "code"
-             and "solution" not in cell.metadata.get("tags", [])
+             and not {"solution", "prediction"} & set(cell.metadata.get("tags", []))
              for ln in authoring.code_only(cell.source).splitlines()}
     out = []
     for cell in nb.cells:
-        if "solution" in cell.metadata.get("tags", []):
+        if {"solution", "prediction"} & set(cell.metadata.get("tags", [])):
             inside = cell.source.split(authoring.BEGIN, 1)[1].split(authoring.END, 1)[0]
             out += [ln.strip() for ln in inside.splitlines()[1:] if ln.strip()
                     and ln.strip() not in shown]
@@ -52,10 +52,10 @@ def test_no_solution_survives(students, path):
         assert line not in text, line
     for t, s in zip(teacher.cells, student.cells):
         tags = set(t.metadata.get("tags", []))
-        if {"solution", "check"} & tags:
+        if {"solution", "check", "prediction", "reveal"} & tags:
             assert s.outputs == [] and s.execution_count is None
-            if "check" in tags:
-                assert s.source == t.source  # the self-check is kept as it is
+            if {"check", "reveal"} & tags:
+                assert s.source == t.source  # the self-check (or reveal) is kept as it is
         elif t.cell_type == "code":
             assert s.source == t.source and s.outputs == t.outputs  # the lesson is untouched
         else:

@@ -42,7 +42,7 @@ from .lesson_06 import plateau_drops, plateau_patience
 from .lesson_07 import keras_schedule, scheduler_class
 from .lesson_08 import ADAGRAD_CASES, ADAM_CASES, adagrad_effective_lr, adam_step
 from .lesson_09 import accumulation_loop, resume
-from .lesson_10 import beats_constant, half_budget
+from .lesson_10 import half_budget
 
 LESSONS = (lesson_00, lesson_01, lesson_02, lesson_03, lesson_04, lesson_05, lesson_06,
            lesson_07, lesson_08, lesson_09, lesson_10)
@@ -58,7 +58,7 @@ def exercise(exercise_id: str) -> Exercise:
 
 
 __all__ = ["ADAGRAD_CASES", "ADAM_CASES", "DESCENT_CASES", "EXERCISES", "HALF_LIVES", "MIME", "Exercise", "Mistake", "Result", "exercise",
-           "accumulation_loop", "adagrad_effective_lr", "adam_step", "beats_constant",
+           "accumulation_loop", "adagrad_effective_lr", "adam_step",
            "descent", "first_drop", "half_budget", "half_life_gamma", "keras_callback",
            "keras_schedule", "loop", "noam", "plateau_drops", "plateau_patience",
            "polynomial_cycle", "range_reading", "restarts", "resume", "schedule",
