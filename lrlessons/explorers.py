@@ -21,7 +21,7 @@ from .catalogue import SCHEDULES, check_base_lr, curve, get, resolve
 from .controls import FIXED_KINDS, Control, control_for
 from .frameworks import FRAMEWORKS, write
 from .i18n import message, pick, tr
-from .livefigure import LiveFigure, LivePanels
+from .livefigure import LiveFigure, LivePanels, still
 from .params import Param, Schedule, fail
 from .plotting import colors, label, plot_text, set_lr_axis, step_xy, style_axes, title_of
 
@@ -31,16 +31,69 @@ ERROR_STYLE = "color:#b2182b"
 
 
 class Explorer:
-    """What the explorers share: they display as their widget, with a text fallback that says
-    what the cell is where no kernel runs (GitHub, nbviewer)."""
+    """What the explorers share: they display as their widget, and carry beside it, in the same
+    output, a picture of their figure with the controls' values under it (``image/png``) and
+    those values as text (``text/plain``). JupyterLab shows the widget (it ranks the widget type
+    first); GitHub, nbviewer, Colab before running and the static site, where no kernel runs,
+    show the picture."""
 
     widget: widgets.Widget
+    figure: LiveFigure | LivePanels
 
     def _repr_mimebundle_(self, **kwargs):
         data = self.widget._repr_mimebundle_(**kwargs)
+        values = self.settings_text()
         data["text/plain"] = tr("Live explorer: run this cell in Jupyter to use the sliders.",
-                                "交互探索器：在 Jupyter 中运行这个单元格即可拖动滑块。")
+                                "交互探索器：在 Jupyter 中运行这个单元格即可拖动滑块。") \
+            + "\n" + values
+        data["image/png"] = self.picture()
         return data
+
+    def settings_text(self, drawn: bool = False) -> str:
+        """The controls' values as shown, "lr = 0.1, gamma = 0.5, ..." (hidden controls left out;
+        a ticked "None" box makes its slider's value None). ``drawn``: for the picture, whose
+        words fall back to English where no CJK font is installed."""
+        prefix = (plot_text if drawn else tr)("Shown with ", "图中参数：")
+        return prefix + ", ".join(f"{name} = {value}" for name, value in _settings(self.widget))
+
+    def picture(self) -> bytes:
+        """The figure as it is now (every panel) with the controls' values drawn under it."""
+        parts = getattr(self.figure, "parts", [self.figure])
+        return still([p.image.value for p in parts], self.settings_text(drawn=True))
+
+
+def _settings(widget) -> list[tuple[str, str]]:
+    """(description, value) of every visible control in ``widget``'s tree, in display order."""
+    if getattr(widget.layout, "display", None) == "none":
+        return []
+    if isinstance(widget, widgets.Tab):
+        return [(f"{title}.{name}", value) for title, child in zip(widget.titles, widget.children)
+                for name, value in _settings(child)]
+    if isinstance(widget, widgets.Box) and layout.WITH_EXTRA in widget._dom_classes:
+        # A slider and the small box after it (layout.with_extra): "None", or "show".
+        main, extra = widget.children
+        got = _settings(main)
+        if got and isinstance(extra, widgets.Checkbox):
+            (name, value), = got
+            if extra.description == "None":
+                value = "None" if extra.value else value
+            else:
+                value = f"{value} ({extra.description} {'✓' if extra.value else '✗'})"
+            return [(name, value)]
+        return got + _settings(extra)
+    if isinstance(widget, widgets.Box):
+        return [item for child in widget.children for item in _settings(child)]
+    if isinstance(widget, (widgets.HTML, widgets.HTMLMath, widgets.Label, widgets.Image)) \
+            or not getattr(widget, "description", ""):
+        return []
+    if isinstance(widget, (widgets.Dropdown, widgets.ToggleButtons, widgets.RadioButtons)):
+        return [(widget.description, str(widget.label))]
+    if not hasattr(widget, "value"):
+        return []
+    value = widget.value
+    if isinstance(value, float):
+        value = f"{value:.4g}"
+    return [(widget.description, str(value))]
 
 
 def plateau_metrics(n: int, seed: int = 0) -> list[float]:
