@@ -33,9 +33,11 @@ myst_enable_extensions = ["dollarmath", "amsmath"]
 # Markdown outputs (describe()'s formula and symbol table, show_table's tables) as MyST, like
 # the cells: CommonMark, the default, has no tables and no $ math.
 nb_render_markdown_format = "myst"
-# Explorers are ipywidgets: a static page cannot run them, so show their text/plain fallback
-# ("Live explorer: run this cell in Jupyter") instead of an empty widget placeholder, and never
-# add the widget manager's scripts (myst-nb loads them from a CDN).
+# Explorers are ipywidgets: a static page cannot run them, so drop the widget type and let
+# myst-nb's priority pick the next one in the same output, the explorer's picture (image/png:
+# its initial state with the controls' values drawn under it, before text/plain's "Live
+# explorer: run this cell in Jupyter"), instead of an empty widget placeholder; and never add
+# the widget manager's scripts (myst-nb loads them from a CDN).
 nb_mime_priority_overrides = [("html", "application/vnd.jupyter.widget-view+json", None)]
 nb_ipywidgets_js = {}
 

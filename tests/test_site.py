@@ -1,7 +1,7 @@
 """The static website (`make site`, site/build.py), built here from the committed notebooks and
 opened in Debian's chromium over a local HTTP server.
 
-Checked against the notebooks themselves (every figure, table and explorer fallback they carry)
+Checked against the notebooks themselves (every figure, table and explorer picture they carry)
 and against what the browser does: no script error on any page, every image decoded, every
 internal link and anchor present, MathJax's output on every page with math, Chinese drawn with
 a CJK font (not tofu), the language switch landing on the same lesson, search finding Chinese
@@ -10,6 +10,7 @@ words, and no request leaving the machine (MathJax and every asset are served by
 
 from __future__ import annotations
 
+import base64
 import functools
 import html.parser
 import http.server
@@ -163,12 +164,15 @@ def test_every_figure_table_and_explorer_of_the_notebooks_is_on_its_page(site):
                                         re.M))
                          for o in outputs(nb) if "text/markdown" in o.get("data", {}))
         assert page.tables >= md_tables + out_tables, (code, name)
+        shown = {(site / code / urllib.parse.unquote(s)).resolve().read_bytes()
+                 for s in page.imgs if "/_images/" in "/" + s}
         for o in outputs(nb):
             data = o.get("data", {})
             if "application/vnd.jupyter.widget-view+json" in data:
-                # A static page shows the explorer's own fallback text, not an empty widget.
-                fallback = "".join(data["text/plain"]).strip("'[]\"")
-                assert html.escape(fallback, quote=False) in text or fallback in text, (code, name)
+                # A static page shows the explorer's picture (its initial state, the controls'
+                # values under it), not an empty widget (issue 22 item 2).
+                assert "image/png" in data, f"{code}/{name}: explorer output without a picture"
+                assert base64.b64decode("".join(data["image/png"])) in shown, (code, name)
 
 
 def test_no_page_loads_anything_from_a_cdn(site):
