@@ -957,20 +957,10 @@ def test_learner_code_that_raises_is_a_result():
     assert "ZeroDivisionError" in data["message"]["en"] and "ZeroDivisionError" in data["message"]["zh"]
 
 
-def test_nothing_is_trained_or_cached_at_import():
+def test_nothing_heavy_is_imported_with_the_checks():
     import subprocess
     import sys
 
     code = ("import sys, lrlessons.check as c;"
             "assert 'torch' not in sys.modules and 'keras' not in sys.modules, 'heavy import'")
     subprocess.run([sys.executable, "-c", code], check=True)
-
-
-def test_training_verdicts_are_cached_by_answer_and_bounded():
-    from lrlessons.check.core import BoundedCache
-
-    calls = []
-    cache = BoundedCache(maxsize=2)
-    for key in ("a", "b", "a", "c", "b"):
-        cache.get(key, lambda k=key: calls.append(k) or k.upper())
-    assert calls == ["a", "b", "c", "b"] and len(cache) == 2

@@ -10,8 +10,7 @@ same declarations (``python -m lrlessons.check.guide``), so a hint exists in exa
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -299,26 +298,3 @@ def step_mistake(got: np.ndarray, expected: np.ndarray, t: int, close) -> tuple[
 NUMBER = mistake("number", "something that is not a number", "不是数",
                  "Return a number (an int, a float or a numpy scalar).",
                  "请返回一个数（int、float 或 numpy 标量）。")
-
-
-class BoundedCache:
-    """A small least-recently-used cache, explicit and bounded: a check that trains keeps its
-    verdicts by answer here, so asking twice does not train twice, and memory stays capped."""
-
-    def __init__(self, maxsize: int = 16):
-        self.maxsize, self._data = maxsize, OrderedDict()
-
-    def get(self, key: Hashable, compute: Callable[[], Any]):
-        if key in self._data:
-            self._data.move_to_end(key)
-            return self._data[key]
-        value = self._data[key] = compute()
-        while len(self._data) > self.maxsize:
-            self._data.popitem(last=False)
-        return value
-
-    def clear(self) -> None:
-        self._data.clear()
-
-    def __len__(self) -> int:
-        return len(self._data)
