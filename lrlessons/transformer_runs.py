@@ -39,9 +39,10 @@ DATA = Path(__file__).resolve().parent / "data"
 # two; at 5e-3 and below warm-up stops mattering (no warm-up 2.21 / 2.35 against 2.24 / 2.27 at
 # 5e-3, and 0.05-0.07 lower than a 50-step warm-up at 1e-3 and 3e-3). A 50-step warm-up at 1e-2
 # was not enough on one seed of two. Pre-LN at 1e-2 needs no warm-up (2.20, 2.20 without, 2.20,
-# 2.26 with): the layout is why warm-up matters here. Cost: about 80 ms of one CPU thread a step with validation,
+# 2.26 with): the layout is why warm-up matters here. Cost: about 80-90 ms of one CPU thread a step with validation
+# (seed 0 at "full": no warm-up 3.17, warm-up + cosine 1.95 after 1000 steps, 89 s of CPU each),
 # so "full" (25 runs of 1000 steps) takes an estimated 17-20 minutes in 2 workers on a quiet
-# 2-core machine. "tiny" is the committed configuration the tests --check: the same model, a few
+# 2-core machine; on a loaded one, wall time grows with the load. "tiny" is the committed configuration the tests --check: the same model, a few
 # steps.
 PRESETS = {
     "full": dict(layout="post", width=64, layers=4, base_lr=1e-2, steps=1000, warmup=100,
