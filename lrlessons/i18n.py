@@ -23,7 +23,7 @@ CHOICES = ("zh", "zh-Hant", "en")  # what use_language accepts
 
 # Where s2tw picks the wrong character for this course's sentences, as (s2tw's output, the right
 # text), replaced after the conversion. tests/test_hant.py checks each row still fires on the
-# lessons. 只 is both the adverb "only" (只) and the measure word (隻, 這隻碗, which s2tw gets
+# lessons or the library's strings. 只 is both the adverb "only" (只) and the measure word (隻, 這隻碗, which s2tw gets
 # right); s2tw takes the measure word in these sentences, where 只 means "only":
 HANT_OVERRIDES = (
     ("最多隻", "最多只"),          # 最多只允許: "allows at most"
@@ -34,6 +34,12 @@ HANT_OVERRIDES = (
     ("寫明瞭", "寫明了"),
     # 下摆 (a garment's hem) is 下襬; in 上下摆动 "swings up and down" it is 擺.
     ("上下襬動", "上下擺動"),
+    # s2tw segments 塑造曲线 as 造曲 (brewing yeast, 麴); a curve is always 曲線.
+    ("麴線", "曲線"),
+    # s2tw segments 小几倍 as 小几 (a side table, 几); "several times smaller" is 幾倍.
+    ("小几倍", "小幾倍"),
+    # s2tw segments 包括发散 as 括发 (tying up hair, 括髮); divergence is always 發散.
+    ("髮散", "發散"),
 )
 
 
