@@ -59,7 +59,8 @@ class Explorer:
     def picture(self) -> bytes:
         """The figure as it is now (every panel) with the controls' values drawn under it."""
         parts = getattr(self.figure, "parts", [self.figure])
-        return still([p.image.value for p in parts], self.settings_text(drawn=True))
+        return still([p.image.value for p in parts], self.settings_text(drawn=True),
+                     getattr(self, "legend_entries", ()))
 
 
 def _settings(widget) -> list[tuple[str, str]]:
@@ -478,12 +479,13 @@ class TrainingExplorer(Explorer):
         axes = self.figure.axes
         for ax in axes:
             ax.cla()
-        self.legend.value = ""
+        self.legend.value, self.legend_entries = "", []
         self.pg.setup_run_axes(axes)
         if self.runs:
             lines = self.pg.draw_runs(axes, self.runs)
-            self.legend.value = layout.legend_html(
-                (line.get_label(), line.get_color()) for line in lines if line.axes is axes[0])
+            self.legend_entries = [(line.get_label(), line.get_color()) for line in lines
+                                   if line.axes is axes[0]]  # the picture draws them too
+            self.legend.value = layout.legend_html(self.legend_entries)
         else:
             axes[0].set_yscale("linear")
             axes[1].text(0.5, 0.5, plot_text("press Train", "点击“训练”"), ha="center",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 
 import ipywidgets as widgets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -111,16 +112,17 @@ class LivePanels:
         return sum(p.full_redraws for p in self.parts)
 
 
-def still(frames: list[bytes], caption: str = "") -> bytes:
+def still(frames: list[bytes], caption: str = "", legend=()) -> bytes:
     """One picture for static viewers: the frames (PNG bytes, e.g. a ``LivePanels``' parts) side
-    by side, ``caption`` (the controls' values) drawn under them. It is stored in every notebook,
+    by side, ``legend`` ((label, color) pairs an explorer shows as HTML under its panels) and
+    ``caption`` (the controls' values) drawn under them. It is stored in every notebook,
     so it is saved small: a 256-colour palette (fast octree; the frames are flat colours and
     antialiased lines, so it looks the same) at zlib level 9, 30-45% of the RGB frames' bytes;
     made once per displayed cell (~0.1 s), never on a slider move."""
     images = [Image.open(io.BytesIO(f)).convert("RGB") for f in frames]
     width = sum(im.width for im in images)
     height = max(im.height for im in images)
-    strip = _caption(caption, width) if caption else None
+    strip = _caption(caption, width, list(legend)) if caption or legend else None
     out = Image.new("RGB", (width, height + (strip.height if strip else 0)), "white")
     x = 0
     for im in images:
@@ -133,15 +135,27 @@ def still(frames: list[bytes], caption: str = "") -> bytes:
     return buf.getvalue()
 
 
-def _caption(text: str, width_px: int) -> Image.Image:
-    """``text`` in the figures' font (CJK included), wrapped at its ", " to ``width_px``."""
+def _caption(text: str, width_px: int, legend: list) -> Image.Image:
+    """The legend's entries, then ``text`` wrapped at its ", ", in the figures' font (CJK
+    included), ``width_px`` wide."""
+    from matplotlib.lines import Line2D
+
     ensure_fonts()
-    line_px = 16
-    lines = _wrap(text, (width_px - 16) // 7)  # ~7 px per Latin character at 9.5 pt
-    figure = Figure(figsize=(width_px / DPI, (len(lines) * line_px + 8) / DPI), dpi=DPI)
+    line_px, entry_px = 16, 19
+    lines = _wrap(text, (width_px - 16) // 7) if text else []  # ~7 px a character at 9.5 pt
+    widest = max((_width(label) for label, _ in legend), default=0)
+    ncol = max(1, min(len(legend), (width_px - 16) // (widest * 7 + 50))) if legend else 1
+    top = -(-len(legend) // ncol) * entry_px + 4 if legend else 0
+    figure = Figure(figsize=(width_px / DPI, (top + len(lines) * line_px + 8) / DPI), dpi=DPI)
     canvas = FigureCanvasAgg(figure)
+    height = figure.bbox.height
+    if legend:
+        figure.legend(handles=[Line2D([], [], color=c, lw=2, label=t) for t, c in legend],
+                      ncol=ncol, loc="upper left", bbox_to_anchor=(4 / width_px, 1 - 2 / height),
+                      frameon=False, fontsize=9.5, borderaxespad=0, borderpad=0,
+                      handlelength=2, columnspacing=1.5, labelcolor="#333333")
     for i, line in enumerate(lines):
-        figure.text(8 / width_px, 1 - (4 + (i + 0.5) * line_px) / figure.bbox.height, line,
+        figure.text(8 / width_px, 1 - (top + 4 + (i + 0.5) * line_px) / height, line,
                     va="center", ha="left", fontsize=9.5, color="#333333")
     canvas.draw()
     w, h = canvas.get_width_height(physical=True)
@@ -149,19 +163,19 @@ def _caption(text: str, width_px: int) -> Image.Image:
         .convert("RGB")
 
 
+def _width(s: str) -> int:
+    """Width in Latin characters: a CJK character counts two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
 def _wrap(text: str, columns: int) -> list[str]:
     """Lines of at most ``columns`` Latin-character widths (a CJK character counts two), broken
     after a ", " so a "name = value" stays whole."""
-    import unicodedata
-
-    def width(s: str) -> int:
-        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
-
     lines = []
     for para in text.splitlines():
         line = ""
         for item in re.split(r"(?<=, )", para):
-            if line and width(line + item.rstrip()) > columns:
+            if line and _width(line + item.rstrip()) > columns:
                 lines.append(line.rstrip())
                 line = ""
             line += item

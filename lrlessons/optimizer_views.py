@@ -339,6 +339,7 @@ class OptimizerExplorer(Explorer):
         if lows:
             lo, hi = max(min(lows), 1e-8), max(max(highs), 1e-7)
             self.ax_eff.set_ylim(10 ** np.floor(np.log10(lo)), 10 ** np.ceil(np.log10(hi)))
+        self.legend_entries = entries  # the picture draws them too
         self.legend.value = layout.legend_html(entries)
         self.figure.refresh()
         return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 
 import numpy as np
 import pytest
@@ -122,3 +123,23 @@ def test_every_explorer_in_the_committed_notebooks_carries_a_picture(lang, name)
         assert picture.width >= 300 and picture.height >= 200, (lang, name, i)
         text = "".join(data["text/plain"])
         assert ("Shown with " if lang == "en" else "：") in text and " = " in text, (lang, name, i)
+
+
+@pytest.mark.parametrize("make", [lambda: lrlessons.explore_optimizers(),
+                                  lambda: _trained(train_explorer(epochs=5))],
+                         ids=["optimizers", "train"])
+def test_the_html_legend_under_the_panels_is_drawn_in_the_picture(make):
+    ex = make()
+    colors = re.findall(r"color:(#[0-9a-f]{6})", ex.legend.value)
+    assert colors, "the explorer shows a legend"
+    picture = np.asarray(Image.open(io.BytesIO(ex._repr_mimebundle_()["image/png"]))
+                         .convert("RGB"), dtype=int)
+    strip = picture[max(f.height for f in frames(ex)):].reshape(-1, 3)
+    for color in colors:
+        rgb = np.array([int(color[i:i + 2], 16) for i in (1, 3, 5)])
+        assert (np.abs(strip - rgb).max(axis=1) <= 12).sum() >= 20, color
+
+
+def _trained(ex):
+    ex.train()
+    return ex
