@@ -3,7 +3,7 @@
 Prints the wall time for SUBMISSIONS submissions of lesson 03 (a third each: the solutions, the
 blank student version, one wrong answer), JOBS at a time, then, for every lesson, the time one
 grading process takes per submission of its solutions once warm (torch, Keras and the lesson's
-trusted setup loaded; lesson 10's training runs cached by answer), the median of PER_LESSON: a
+trusted setup loaded), the median of PER_LESSON: a
 class of n takes about n times that over JOBS, plus a few seconds of start-up per process.
 Target: 100 submissions of lesson 03 in at most 2 minutes on 2 cores.
 

@@ -55,8 +55,8 @@ def plot_digits(count: int = 20):
         ax.imshow(image.reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
         ax.set_title(str(digit), fontsize=9)
         ax.set_axis_off()
-    fig.suptitle(plot_text(f"{len(x)} handwritten digits, 8 x 8 pixels, 17 grey levels",
-                           f"{len(x)} 个手写数字，8 x 8 像素，17 级灰度"), fontsize=10)
+    fig.suptitle(plot_text(f"{len(x)} handwritten digits, 8 × 8 pixels, 17 grey levels",
+                           f"{len(x)} 个手写数字，8 × 8 像素，17 级灰度"), fontsize=10)
     plt.close(fig)
     return fig
 
@@ -125,20 +125,20 @@ def sweep(configs: dict | None = None, seeds=range(5), progress: bool = True) ->
 
 
 def summary(runs) -> dict:
-    """Final validation accuracy (% mean, std over seeds), best epoch (mean over seeds of the
+    """Final validation accuracy (% mean, sample std over seeds, ddof=1), best epoch (mean over seeds of the
     first epoch at each run's highest validation accuracy, counted from 1) and seconds per run."""
     finals = 100 * np.array([r.final_accuracy for r in runs.runs])
     best = [int(np.argmax(r.accuracy)) + 1 for r in runs.runs]
-    return dict(mean=float(np.mean(finals)), std=float(np.std(finals)),
+    return dict(mean=float(np.mean(finals)), std=float(np.std(finals, ddof=1)),
                 best_epoch=float(np.mean(best)),
                 seconds=float(np.mean([r.seconds for r in runs.runs])))
 
 
 def sweep_table(results: dict) -> str:
     """A Markdown table, one row per configuration: final validation accuracy as mean ± std over
-    the seeds (the mean rounded to half a point, the std to a tenth: one validation image is 0.28
-    points), the best epoch (mean over seeds, rounded), and the seconds per run on this machine,
-    marked ⏱. A live measurement."""
+    the seeds (both to a tenth of a point; one validation image is 0.28 points), the best epoch
+    (the epoch of a run's highest validation accuracy, mean over seeds, rounded), and the seconds
+    per run on this machine, marked ⏱. A live measurement."""
     from .plotting import words
 
     n = len(next(iter(results.values())).runs)
@@ -148,7 +148,7 @@ def sweep_table(results: dict) -> str:
                 f"⏱ 每次训练的秒数（本机） |"), "|---|---:|---:|---:|"]
     for key, runs in results.items():
         s = summary(runs)
-        lines.append(f"| {words(key, figure=False)} | {round(2 * s['mean']) / 2:.1f} ± "
+        lines.append(f"| {words(key, figure=False)} | {s['mean']:.1f} ± "
                      f"{s['std']:.1f} | {round(s['best_epoch'])} | ⏱ {s['seconds']:.2f} |")
     return "\n".join(lines)
 
@@ -162,10 +162,10 @@ def show_table(results: dict):
 
 def plot_sweep(results: dict):
     """Every seed's final validation accuracy as a dot, one row per configuration, with the mean
-    and ± one standard deviation, and the exact figures written beside each row."""
+    and ± one standard deviation (ddof=1), and the figures written beside each row."""
     import matplotlib.pyplot as plt
 
-    from .plotting import colors, label, style_axes, subplots, words
+    from .plotting import colors, plot_text, style_axes, subplots, words
 
     keys = list(results)
     fig, ax = subplots(figsize=(9, 0.42 * len(keys) + 1.2), layout="constrained")
@@ -176,11 +176,14 @@ def plot_sweep(results: dict):
         y = len(keys) - 1 - i
         ax.scatter(finals, np.full(len(finals), y), s=22, color=color, alpha=0.75, zorder=3)
         ax.errorbar(s["mean"], y, xerr=s["std"], fmt="|", color="black", ms=14, capsize=3,
-                    lw=1.2, zorder=4)
+                    lw=1.2, zorder=4, label=plot_text("mean ± 1 standard deviation",
+                                                      "均值 ± 1 个标准差") if i == 0 else None)
         ax.annotate(f"{s['mean']:.2f} ± {s['std']:.2f}", (1.0, y), xycoords=("axes fraction",
                     "data"), xytext=(6, 0), textcoords="offset points", va="center", fontsize=8)
     ax.set_yticks(range(len(keys)), [words(k) for k in reversed(keys)])
-    ax.set_xlabel(label("val_accuracy"))
+    ax.set_xlabel(plot_text("final validation accuracy (%), one dot per seed",
+                            "最终验证准确率（%），每个种子一个点"))
+    ax.legend(loc="upper left", fontsize=8)  # the low-accuracy rows sit at the bottom
     style_axes(ax)
     plt.close(fig)
     return fig
@@ -207,14 +210,15 @@ def reveal(guess, choice: dict, epochs: int = 6, seeds=range(10)):
     mine = [100 * train(seed=s, **dict(base, **choice)).final_accuracy for s in seeds]
     const = [100 * train(seed=s, **base).final_accuracy for s in seeds]
     p = paired(mine, const)
+    direction = 1 if p.mean >= 0 else -1  # confirmed in the direction the mean points
     image = 100 / len(train_test_split(*digits())[2])  # one validation image, in points
     return Markdown(tr(
         f"Your guess: {float(guess):+.2f} points. Measured over {p.n} seeds, the schedule minus "
         f"the constant lr: mean {p.mean:+.2f} points, 95 % interval [{p.low:+.2f}, "
-        f"{p.high:+.2f}]: **{p.verdict()}** (one validation image is "
+        f"{p.high:+.2f}]: **{p.verdict(direction)}** (one validation image is "
         f"{image:.2f} points).",
         f"你的预测：{float(guess):+.2f} 个百分点。在 {p.n} 个种子上实测，该调度减去恒定学习率："
-        f"均值 {p.mean:+.2f} 个百分点，95% 区间 [{p.low:+.2f}, {p.high:+.2f}]：**{p.verdict()}**"
+        f"均值 {p.mean:+.2f} 个百分点，95% 区间 [{p.low:+.2f}, {p.high:+.2f}]：**{p.verdict(direction)}**"
         f"（一张验证图像相当于 {image:.2f} 个百分点）。"))
 
 

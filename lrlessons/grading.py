@@ -717,7 +717,7 @@ def grade_all(paths: list[str], csv_path: Path | None = None, jobs: int = 2,
             handle.flush()
     graded = []
     # Fresh worker processes (not forks of a process that may hold threads): each grades many
-    # submissions, keeping the lesson's trusted setup and lesson 10's runs between them.
+    # submissions, keeping the lesson's trusted setup between them.
     context = multiprocessing.get_context("forkserver")
     try:
         with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool:

@@ -12,7 +12,9 @@ direction, "cannot tell from this data" otherwise.
 >>> round(p.mean, 3), round(p.low, 3), round(p.high, 3), p.n
 (0.925, 0.432, 1.418, 4)
 >>> p.verdict()
-'confirmed'
+'confirmed: higher'
+>>> p.verdict(-1)
+'cannot tell from this data'
 """
 
 from __future__ import annotations
@@ -37,11 +39,13 @@ class Paired:
     confidence: float = 0.95
 
     def verdict(self, direction: int = +1) -> str:
-        """"confirmed" when the interval excludes 0 on the side of ``direction`` (+1: a above
-        b, -1: below), else "cannot tell from this data" (in the learner's language)."""
+        """"confirmed: a is higher" (or lower, for ``direction`` -1) when the interval excludes
+        0 on that side, else "cannot tell from this data" (in the learner's language)."""
         clear = self.low > 0 if direction > 0 else self.high < 0
-        return tr("confirmed", "证实") if clear else tr("cannot tell from this data",
-                                                        "从这些数据看不出来")
+        if not clear:
+            return tr("cannot tell from this data", "从这些数据看不出来")
+        return (tr("confirmed: higher", "证实：更高") if direction > 0 else
+                tr("confirmed: lower", "证实：更低"))
 
 
 def paired(a, b, confidence: float = 0.95) -> Paired:
