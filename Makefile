@@ -54,7 +54,7 @@ help:
 	@echo "make nbgrader write the nbgrader course root nbgrader/ (nbgrader in .venv-grading, not in .venv)"
 	@echo "make bench    run every benchmarks/*.py"
 	@echo "make lint     ruff check lrlessons tests benchmarks"
-	@echo "make generate   write notebooks/{en,zh}/*.ipynb, README's and the guides' lesson tables"
+	@echo "make generate   write notebooks/{en,zh,zh-Hant}/*.ipynb, README's and the guides' lesson tables"
 	@echo "              from lessons/*.md and lessons/manifest.toml (no execution; unchanged cells"
 	@echo "              keep their outputs), and the guides' exercise tables from lrlessons/check/;"
 	@echo "              make generate CHECK=1 writes nothing and lists what is stale"
@@ -121,8 +121,9 @@ sysdeps:
 # Opens the course index in the learner's language: Traditional Chinese for a zh_TW, zh_HK or
 # zh_MO locale, Simplified for another zh_*, else English; `make lab COURSE=zh|zh-Hant|en`
 # chooses. JupyterLab's own menus follow (COURSE=en leaves JupyterLab's language as it is).
-# Until notebooks/zh-Hant/ exists, COURSE=zh-Hant opens the Simplified lessons in a Traditional
-# JupyterLab. Fonts first, so Chinese plot labels are not boxes.
+# COURSE=zh-Hant opens notebooks/zh-Hant/ (generated from the Simplified lessons by OpenCC; a
+# checkout without it falls back to the Simplified ones). Fonts first, so Chinese plot labels are
+# not boxes.
 COURSE ?= $(if $(filter zh_TW% zh_HK% zh_MO%,$(LANG)),zh-Hant,$(if $(filter zh%,$(LANG)),zh,en))
 LAB_LOCALE = $(if $(filter zh-Hant,$(COURSE)),zh_TW,$(if $(filter zh,$(COURSE)),zh_CN))
 LAB_TREE = $(if $(wildcard notebooks/$(COURSE)/index.ipynb),$(COURSE),$(if $(LAB_LOCALE),zh,en))

@@ -20,8 +20,9 @@
 
 The manifest also writes README's course table and the instructor guides' overview rows, between
 ``<!-- lessons:begin ... -->`` and ``<!-- lessons:end -->`` markers. A language may be derived:
-its text is a written language's, passed through a converter (Traditional Chinese from the
-Simplified prose, later); ``LANGUAGES`` is the one list to extend. Generation keeps the outputs
+its text is a written language's, passed through a converter (Traditional Chinese, ``zh-Hant``,
+is the Simplified text through ``lrlessons.i18n.to_hant``); ``LANGUAGES`` is the one list to
+extend. Generation keeps the outputs
 of every code cell whose source and tags did not change; ``make notebooks`` then re-executes.
 """
 
@@ -40,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .authoring import language_line
+from .i18n import to_hant
 
 REPO = Path(__file__).resolve().parent.parent
 FMT = "md:myst"
@@ -61,11 +63,12 @@ class Language:
     convert: Callable[[str], str] | None = None   # ... passed through this converter
 
 
-# Written languages first. A derived one (e.g. "zh-Hant" from "zh" via OpenCC s2tw) is one more
-# entry with base= and convert=; it then needs a folder, a use_language value and a guide.
+# Written languages first. A derived one is one more entry with base= and convert=; it then
+# needs a folder and a use_language value (a guide docs/instructor_guide.<code>.md is optional).
 LANGUAGES = (
     Language("en", "English", "en", "{n} min"),
     Language("zh", "中文", "中文", "{n} 分钟"),
+    Language("zh-Hant", "繁體中文", "繁體", "{n} 分鐘", base="zh", convert=to_hant),
 )
 BY_CODE = {lang.code: lang for lang in LANGUAGES}
 WRITTEN = tuple(lang.code for lang in LANGUAGES if lang.base is None)
@@ -114,7 +117,8 @@ def link(entry: dict, lang: str, prefix: str = "") -> str:
 def index_table(lessons: list[dict], lang: str) -> str:
     head = {"en": "| # | lesson | you will learn | time |",
             "zh": "| # | 课程 | 你将学到 | 时长 |"}
-    rows = [head.get(_written(lang)[0]), "|---|---|---|---|"]
+    base, convert = _written(lang)
+    rows = [convert(head[base]), "|---|---|---|---|"]
     for e in lessons:
         minutes = BY_CODE[lang].minutes.format(n=e["minutes"])
         rows.append(f"| {e['number']} | [{text(e, lang, 'title')}]({e['stem']}.ipynb) | "
@@ -130,8 +134,9 @@ def readme_table(lessons: list[dict]) -> str:
         cells = []
         for lang in LANGUAGES:
             colon = "：" if lang.code.startswith("zh") else ": "
-            cells.append(f"[{text(e, lang.code, 'title')}](notebooks/{lang.code}/{e['stem']}.ipynb)"
-                         f"{colon}{text(e, lang.code, 'summary')}")
+            cell = f"[{text(e, lang.code, 'title')}](notebooks/{lang.code}/{e['stem']}.ipynb)"
+            # A derived language's summary would repeat its base's in other characters.
+            cells.append(cell if lang.base else f"{cell}{colon}{text(e, lang.code, 'summary')}")
         links = " · ".join(f"[{lang.colab}]({colab}/{lang.code}/{e['stem']}.ipynb)"
                            for lang in LANGUAGES)
         rows.append(f"| {e['number']} | {' | '.join(cells)} | {e['minutes']} min | {links} |")
@@ -141,7 +146,8 @@ def readme_table(lessons: list[dict]) -> str:
 def guide_table(lessons: list[dict], lang: str) -> str:
     head = {"en": "| lesson | time | prerequisites | learners leave knowing |",
             "zh": "| 课程 | 时长 | 先修要求 | 学完后能掌握 |"}
-    rows = [head[_written(lang)[0]], "|---|---|---|---|"]
+    base, convert = _written(lang)
+    rows = [convert(head[base]), "|---|---|---|---|"]
     for e in lessons:
         rows.append(f"| {link(e, lang, f'../notebooks/{lang}/')} | "
                     f"{BY_CODE[lang].minutes.format(n=e['minutes'])} | "

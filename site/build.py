@@ -77,7 +77,8 @@ def search_words(dest: Path) -> Path:
     for line in (REPO / "docs" / "glossary.md").read_text(encoding="utf-8").splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if line.startswith("|") and len(cells) > 1:
-            terms.update(re.findall(r"[\u4e00-\u9fff]{2,}", cells[1]))
+            # the chosen term and its 繁體中文 form (the zh-Hant pages' words)
+            terms.update(re.findall(r"[\u4e00-\u9fff]{2,}", " ".join(cells[1:3])))
     dest.write_text("".join(f"{t}\n" for t in sorted(terms)), encoding="utf-8")
     return dest
 

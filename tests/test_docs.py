@@ -23,14 +23,14 @@ def test_relative_links_resolve(doc):
 
 def test_binder_badges_open_lab_at_each_index():
     readme = (REPO / "README.md").read_text()
-    for lang in ("en", "zh"):
+    for lang in ("en", "zh", "zh-Hant"):
         assert f"?urlpath=lab/tree/notebooks/{lang}/index.ipynb" in readme
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_every_lesson_is_listed_with_colab_links(lesson):
     readme = (REPO / "README.md").read_text()
-    for lang in ("en", "zh"):
+    for lang in ("en", "zh", "zh-Hant"):
         assert f"(notebooks/{lang}/{lesson})" in readme
         assert f"colab.research.google.com/github/lrlessons/lrlessons/blob/main/notebooks/{lang}/{lesson}" in readme
 
