@@ -143,3 +143,20 @@ def test_the_html_legend_under_the_panels_is_drawn_in_the_picture(make):
 def _trained(ex):
     ex.train()
     return ex
+
+
+def test_nbconvert_as_nbviewer_uses_it_shows_the_picture():
+    """nbviewer renders with nbconvert's HTML exporter: with no widget state saved (the course
+    never saves it), it skips the widget type and must pick the picture, not the text."""
+    nbformat = pytest.importorskip("nbformat")
+    from nbconvert import HTMLExporter
+
+    bundle = explore("StepLR")._repr_mimebundle_()
+    stored = {k: base64.b64encode(v).decode() if k == "image/png" else v
+              for k, v in bundle.items()}
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        'lrlessons.explore("StepLR")', execution_count=1, outputs=[
+            nbformat.v4.new_output("execute_result", data=stored, execution_count=1)])])
+    page, _ = HTMLExporter().from_notebook_node(nb)
+    assert f"data:image/png;base64,{stored['image/png']}" in page
+    assert "Live explorer" not in page
