@@ -16,7 +16,7 @@ import pytest
 import torch
 
 import lrlessons
-from tests.claims import TEST_SEEDS, machines
+from tests.claims import TEST_SEEDS, fact, machines, mean
 from tests.notebook_code import cell_source, definitions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,21 +143,22 @@ print(json.dumps({"kernel_set": torch.backends.cpu.get_cpu_capability().lower(),
 """
 
 
-def keras_claims(runs: dict) -> list[str]:
-    """The lesson's sentences about its Keras runs; returns what fails (empty: all hold).
-    Margins from 10 seeds on every kernel set: loss ratio [0.48, 0.75], cuts 1-2, first cut at
-    epochs 5-15, accuracy with the callback >= 0.913."""
-    problems = []
+def keras_claims(runs: dict) -> list:
+    """The lesson's sentences about its Keras runs, as bounds (tests/claims.py's rule: each >= 3
+    noise units from what seeds 0-9 gave on default, avx2 + MKL_CBWR=COMPATIBLE and avx512:
+    loss ratio 0.48-0.75, accuracy 0.913-0.947, first cut at epochs 5-15, one or two cuts)."""
+    ratio, first, acc = [], [], []
     for c, r in zip(runs["const"], runs["rule"]):
-        ratio = np.mean(r["loss"][-5:]) / np.mean(c["loss"][-5:])
+        ratio.append(np.mean(r["loss"][-5:]) / np.mean(c["loss"][-5:]))
         cuts = np.flatnonzero(np.diff(r["lrs"]) < 0)
-        if not ratio < 0.85:
-            problems.append(f"last-5-epoch loss with / without the callback {ratio:.2f}")
-        if not (1 <= len(cuts) <= 2 and 5 <= cuts[0] + 1 <= 15):
-            problems.append(f"cuts at epochs {list(cuts + 1)}")
-        if not r["acc"] >= 0.9:
-            problems.append(f"accuracy with the callback {r['acc']:.3f}")
-    return problems
+        first.append(cuts[0] + 1 if len(cuts) else 0)
+        acc.append(r["acc"])
+    return [fact("every run with the callback cuts the lr", min(first) > 0),
+            # the rule needs five epochs of history: a structural bound, not a measured one
+            fact("no cut before epoch 5", all(f >= 5 for f in first if f)),
+            mean("last-5-epoch training loss with / without the callback", ratio, low=0.45,
+                 high=0.85, fmt=".2f", log=True),
+            mean("final validation accuracy with the callback", acc, low=0.9)]
 
 
 @pytest.mark.slow
@@ -172,4 +173,5 @@ def test_keras_callback_claims_hold_over_seeds(machine, keras):
     assert done.returncode == 0, done.stderr[-3000:]
     runs = json.loads(done.stdout.splitlines()[-1])
     assert runs["kernel_set"] == kernel_set
-    assert keras_claims(runs) == []
+    failed = [b.describe() for b in keras_claims(runs) if not b.ok()]
+    assert not failed, failed
