@@ -71,14 +71,15 @@ def _(runs):
 
 @claim("06 patience=4 ends close to the fixed cosine",
        "With patience=4 the plateau schedule ends close to the fixed cosine: its final training "
-       "loss at most 20 % higher in every seed, validation accuracies level, 92-97 %.",
+       "loss on average at most 15 % higher, validation accuracies level, 92-97 %.",
        "06 cosine, 40 epochs", "06 plateau patience=4",
        metric="training loss; validation accuracy")
 def _(runs):
     pairs = list(zip(runs["06 plateau patience=4"], runs["06 cosine, 40 epochs"]))
     return [
-        each("final loss plateau / cosine", [p.loss[-1] / c.loss[-1] for p, c in pairs],
-             high=1.2),
+        # On the mean: one seed's ratio has a long upper tail that ten seeds cannot bound.
+        mean("final loss plateau / cosine", [p.loss[-1] / c.loss[-1] for p, c in pairs],
+             high=1.15),
         each("final validation accuracy", [r.final_accuracy for pair in pairs for r in pair],
              low=0.92, high=0.97),
         fact("no NaN", no_nan(*pairs)),

@@ -61,12 +61,11 @@ def _(runs):
 
 @claim("08 Adam: constant jitters, cosine settles",
        "The constant rate's loss keeps jumping from epoch to epoch at the end, the cosine's "
-       "settles: over the last 10 epochs the constant's spread is larger than the same seed's "
-       "cosine's in every seed, on the median more than twice as large.",
+       "settles: over the last 10 epochs the constant's spread is on the median more than twice "
+       "the same seed's cosine's (not in every seed: one seed's can be the smaller).",
        "08 adam 0.03", "08 adam 0.03 cosine", metric="training loss")
 def _(runs):
     ratio = [np.log10(spread(c) / spread(k)) for c, k in zip(runs["08 adam 0.03"],
                                                              runs["08 adam 0.03 cosine"])]
-    return [each("log10(relative spread constant / cosine), same seed", ratio, low=0.0),
-            median("log10(relative spread constant / cosine), same seed", ratio,
+    return [median("log10(relative spread constant / cosine), same seed", ratio,
                    low=np.log10(2))]

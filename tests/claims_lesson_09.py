@@ -23,7 +23,7 @@ CONFIGS.update({
        "over the last 20 epochs it changes more from one epoch to the next than with T_max "
        "counted in updates (180) in every seed, on average over three times as much, and it "
        "ends on average a little higher (by less than a quarter); the validation accuracies "
-       "stay within 2.5 points of each other.",
+       "stay level, on average within 1.5 points of each other.",
        "09 cosine in updates", "09 cosine in micro-batches",
        metric="training loss; validation accuracy")
 def _(runs):
@@ -38,7 +38,8 @@ def _(runs):
         mean("last-5-epoch loss micro-batches / updates",
              [np.mean(w.loss[-5:]) / np.mean(r.loss[-5:]) for w, r in pairs], low=1.0,
              high=1.25),
-        each("validation accuracy micro-batches minus updates (pts)",
-             [100 * (w.final_accuracy - r.final_accuracy) for w, r in pairs], low=-2.5,
-             high=2.5, fmt=".1f"),
+        # On the mean: 300 held-out points make one seed's difference jump by whole points.
+        mean("validation accuracy micro-batches minus updates (pts)",
+             [100 * (w.final_accuracy - r.final_accuracy) for w, r in pairs], low=-1.5,
+             high=1.5, fmt=".1f"),
     ]
