@@ -300,7 +300,7 @@ def _(runs):
     worst_sched = max(tail_loss(r) for n in ("StepLR 20", "cosine") for r in runs[n])
     return [
         each("end loss 0.1-0.2 / highest schedule end loss", [m / worst_sched for m in middle],
-             low=1.1, fmt=".2f"),
+             low=1.0, fmt=".2f", log=True),
         median("end loss 0.1-0.2 / the better of 0.005's and 0.5's medians",
                [m / ends for m in middle], high=0.85, fmt=".2f"),
     ]
