@@ -28,6 +28,9 @@ from .plotting import colors, label, plot_text, set_lr_axis, step_xy, style_axes
 BASE_LR = Param("base_lr", 0.1, "float", "the optimizer's initial learning rate",
                 "优化器的初始学习率", 0.0, None, low_open=True, scale="log", ui=(1e-4, 10.0))
 ERROR_STYLE = "color:#b2182b"
+# The first line of an explorer's text/plain: what the cell is, where no kernel runs.
+FALLBACK = ("Live explorer: run this cell in Jupyter to use the sliders.",
+            "交互探索器：在 Jupyter 中运行这个单元格即可拖动滑块。")
 
 
 class Explorer:
@@ -43,9 +46,7 @@ class Explorer:
     def _repr_mimebundle_(self, **kwargs):
         data = self.widget._repr_mimebundle_(**kwargs)
         values = self.settings_text()
-        data["text/plain"] = tr("Live explorer: run this cell in Jupyter to use the sliders.",
-                                "交互探索器：在 Jupyter 中运行这个单元格即可拖动滑块。") \
-            + "\n" + values
+        data["text/plain"] = tr(*FALLBACK) + "\n" + values
         data["image/png"] = self.picture()
         return data
 

@@ -17,7 +17,8 @@ import pytest
 from PIL import Image
 
 import lrlessons
-from lrlessons.explorers import compare, explore, train_explorer
+from lrlessons.explorers import FALLBACK, compare, explore, train_explorer
+from lrlessons.i18n import in_language
 from tests import browser_support as bs
 
 WIDGET = "application/vnd.jupyter.widget-view+json"
@@ -105,19 +106,35 @@ def test_chinese_values_line():
     assert text.startswith("交互探索器") and "图中参数：step_size = 30" in text
 
 
-def explorer_outputs(path):
+# The calls that display an explorer, as lessons write them.
+EXPLORER_CALL = re.compile(r"\b(explore|compare|train_explorer|explore_descent|explore_optimizers"
+                           r"|explore_range_test|explore_plateau)\(")
+
+
+def explorer_outputs(path, lang):
+    """(cell, data) of the explorers' outputs: a widget whose text starts with the explorer's
+    fallback line in the notebook's language (a progress bar is a widget too, not an explorer)."""
+    first = in_language(dict(zip(("en", "zh"), FALLBACK)), lang)
     nb = json.loads(path.read_text(encoding="utf-8"))
-    for i, cell in enumerate(nb["cells"]):
-        for out in cell.get("outputs", []):
-            if WIDGET in out.get("data", {}):
-                yield i, out["data"]
+    calls = sum(bool(EXPLORER_CALL.search("".join(c["source"]))) for c in nb["cells"]
+                if c["cell_type"] == "code")
+    found = [(i, out["data"]) for i, cell in enumerate(nb["cells"])
+             for out in cell.get("outputs", []) if WIDGET in out.get("data", {})
+             and "".join(out["data"].get("text/plain", "")).startswith(first)]
+    assert len(found) == calls, f"{path}: {calls} explorer calls, {len(found)} explorer outputs"
+    return found
 
 
-@pytest.mark.parametrize("lang,name", bs.lesson_notebooks(), ids=lambda v: v)
+COMMITTED = sorted(p.relative_to(bs.notebooks_root()).with_suffix("").parts
+                   for p in bs.notebooks_root().glob("*/*.ipynb"))
+
+
+@pytest.mark.parametrize("lang,name", COMMITTED, ids=lambda v: v)
 def test_every_explorer_in_the_committed_notebooks_carries_a_picture(lang, name):
-    """Fails for a notebook executed before explorers carried pictures: `make notebooks`."""
+    """Every language's notebooks (en, zh, zh-Hant). Fails for a notebook executed before
+    explorers carried pictures: `make notebooks`."""
     path = bs.notebooks_root() / lang / f"{name}.ipynb"
-    for i, data in explorer_outputs(path):
+    for i, data in explorer_outputs(path, lang):
         assert "image/png" in data, f"{lang}/{name} cell {i}: explorer output without a picture"
         picture = Image.open(io.BytesIO(base64.b64decode("".join(data["image/png"]))))
         assert picture.width >= 300 and picture.height >= 200, (lang, name, i)

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pytest
 
+from lrlessons.explorers import FALLBACK
+from lrlessons.i18n import in_language
 from tests import browser_support as bs
 
 REPO = bs.REPO
@@ -166,9 +168,11 @@ def test_every_figure_table_and_explorer_of_the_notebooks_is_on_its_page(site):
         assert page.tables >= md_tables + out_tables, (code, name)
         shown = {(site / code / urllib.parse.unquote(s)).resolve().read_bytes()
                  for s in page.imgs if "/_images/" in "/" + s}
+        explorer = in_language(dict(zip(("en", "zh"), FALLBACK)), code)
         for o in outputs(nb):
             data = o.get("data", {})
-            if "application/vnd.jupyter.widget-view+json" in data:
+            if "application/vnd.jupyter.widget-view+json" in data \
+                    and "".join(data.get("text/plain", "")).startswith(explorer):
                 # A static page shows the explorer's picture (its initial state, the controls'
                 # values under it), not an empty widget (issue 22 item 2).
                 assert "image/png" in data, f"{code}/{name}: explorer output without a picture"
