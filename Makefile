@@ -142,7 +142,7 @@ test: export OMP_NUM_THREADS := 1
 # kernel keeps its inline backend: under Agg figures vanish from the outputs nbval compares.
 test: $(TEST_STAMP) $(NODE_STAMP) $(GRADING_STAMP) sysdeps
 	rc=0; \
-	$(PY) -m pytest tests lrlessons || rc=$$?; \
+	$(PY) -m pytest --durations=25 tests lrlessons || rc=$$?; \
 	$(if $(NOTEBOOKS),env -u MPLBACKEND $(PY) -m pytest $(NBVAL_ARGS) notebooks || rc=$$?; , \
 	    echo "test: no notebooks yet, nbval skipped"; ) \
 	exit $$rc
