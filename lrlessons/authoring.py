@@ -105,7 +105,8 @@ def write_students(root: Path, out: Path) -> list[Path]:
     import nbformat
 
     written = []
-    for lang in LANGS:
+    # Every language folder, the generated ones (zh-Hant) included: a lab may hand out any.
+    for lang in sorted(d.name for d in root.iterdir() if d.is_dir() and any(d.glob("*.ipynb"))):
         for path in sorted((root / lang).glob("*.ipynb")):
             target = out / lang / path.name
             target.parent.mkdir(parents=True, exist_ok=True)

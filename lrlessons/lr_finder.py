@@ -411,9 +411,18 @@ def lr_find(model, optimizer, loss_fn, batches, *, start_lr: float = START_LR,
     the random state are restored afterwards, also on NaN, on an error and on Ctrl-C. See the
     module's docstring for the formulas and the rules.
 
+    A least-squares model, where plain gradient descent diverges above lr = 2/L (about 0.8 here):
+
+    >>> import torch, lrlessons
+    >>> _ = torch.manual_seed(0)
+    >>> x = torch.randn(256, 8)
+    >>> y = x @ torch.randn(8, 1)
+    >>> model = torch.nn.Linear(8, 1)
     >>> result = lrlessons.lr_find(model, torch.optim.SGD(model.parameters(), lr=0.1),
-    ...                            torch.nn.functional.cross_entropy, train_loader)
-    >>> result.suggestion, result.plot()
+    ...                            torch.nn.functional.mse_loss, [(x, y)])
+    >>> sorted(result.suggestions), 0 < result.suggestion < 0.8
+    (['minimum', 'steep', 'valley'], True)
+    >>> fig = result.plot()
     """
     import torch
 
@@ -457,8 +466,15 @@ def lr_find_keras(model, batches, *, start_lr: float = START_LR, end_lr: float =
     compiled metrics, and the random state, are restored afterwards, also on NaN, on an error
     and on Ctrl-C. Returns the same ``LRFind``.
 
+    >>> import os, numpy as np, lrlessons
+    >>> _ = os.environ.setdefault("KERAS_BACKEND", "torch")
+    >>> import keras
+    >>> x = np.random.default_rng(0).normal(size=(256, 8)).astype("float32")
+    >>> y = x @ np.random.default_rng(1).normal(size=(8, 1)).astype("float32")
+    >>> model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(1)])
     >>> model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
-    >>> lrlessons.lr_find_keras(model, [(x, y)]).suggestion
+    >>> 0 < lrlessons.lr_find_keras(model, [(x, y)]).suggestion < 0.8
+    True
     """
     import torch
 
