@@ -255,6 +255,9 @@ def tab(browser, server):
 
 
 def open_page(tab, server, rel: str) -> None:
+    # Leave the previous page first: requests it still had in flight (the search page fetches
+    # summaries of its results) are aborted on navigation and must not count against this page.
+    tab.goto("about:blank")
     tab.problems.clear()
     tab.goto(f"{server}/{rel}", wait_until="load")
 
