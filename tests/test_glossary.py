@@ -50,6 +50,37 @@ def read_glossary(text: str) -> list[Term]:
 
 
 TERMS = read_glossary(GLOSSARY.read_text(encoding="utf-8"))
+ALIAS_HEADER = ["别名", "选定术语", "出处", "说明"]
+
+
+def read_aliases(text: str) -> list[tuple[str, str]]:
+    """(alias, chosen term) rows of the aliases table: what other textbooks call a concept."""
+    lines = text.splitlines()
+    start = next(i for i, ln in enumerate(lines)
+                 if [c.strip() for c in ln.strip().strip("|").split("|")] == ALIAS_HEADER)
+    rows = []
+    for line in lines[start + 2:]:
+        if not line.startswith("|"):
+            break
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        assert len(cells) == len(ALIAS_HEADER), f"alias row with {len(cells)} cells: {line}"
+        rows.append((cells[0], cells[1]))
+    return rows
+
+
+def read_proper_nouns(text: str) -> set[str]:
+    """The names the Chinese text keeps in Latin script (the glossary's list, one category a
+    line: ``- 类别：名称、名称``)."""
+    section = text.split("## 保留拉丁字母的专有名词", 1)[1]
+    names = set()
+    for line in section.splitlines():
+        if line.startswith("- ") and "：" in line:
+            names.update(n.strip() for n in line.split("：", 1)[1].split("、") if n.strip())
+    return names
+
+
+ALIASES = read_aliases(GLOSSARY.read_text(encoding="utf-8"))
+PROPER_NOUNS = read_proper_nouns(GLOSSARY.read_text(encoding="utf-8"))
 
 
 def violations(where: str, text: str, terms=TERMS) -> list[str]:
@@ -149,6 +180,27 @@ def test_no_chosen_term_is_a_form_to_avoid():
         assert not violations(f"glossary row {term.english!r}", term.chosen), term
         for phrase in term.allowed:
             assert any(form in phrase for form in term.avoid), (term.english, phrase)
+
+
+def test_aliases_map_to_a_chosen_term_and_stay_out_of_the_course():
+    # the forms readers of D2L and Paddle's docs know: each names a row's chosen term, and is
+    # among that row's forms not to use (documented for the reader, one term in our own text)
+    assert len(ALIASES) >= 10
+    by_chosen = {t.chosen: t for t in TERMS}
+    for alias, chosen in ALIASES:
+        assert chosen in by_chosen, f"alias {alias}: no glossary row chooses {chosen!r}"
+        assert violations("alias", alias, [by_chosen[chosen]]), \
+            f"alias {alias} of {chosen}: that row's 不要用 does not catch it"
+    aliases = dict(ALIASES)
+    for alias in ("热身", "指数加权移动平均", "小批量", "批量大小", "批大小", "最大学习率",
+                  "调度策略", "学习率策略", "逆平方根衰减"):
+        assert alias in aliases, alias  # the ones issue 20 names
+
+
+def test_proper_nouns_are_listed():
+    assert {"PyTorch", "Keras", "Adam", "Colab", "JupyterLab", "Binder"} <= PROPER_NOUNS
+    assert not {"Paddle", "PaddlePaddle"} & PROPER_NOUNS  # Chinese prose says 飞桨
+    assert all(re.fullmatch(r"[A-Za-z][A-Za-z0-9 .+-]*", n) for n in PROPER_NOUNS), PROPER_NOUNS
 
 
 # --- the checker finds what it should, and only that ------------------------------------------
