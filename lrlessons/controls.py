@@ -146,7 +146,7 @@ def parse_list(param: Param, text: str) -> list:
     except ValueError:
         raise fail(f"{param.name}: write numbers separated by commas, e.g. 30, 60, 90; got "
                    f"{text!r}",
-                   f"{param.name}：请写用逗号分隔的数字，例如 30, 60, 90；收到 {text!r}") from None
+                   f"{param.name}：请输入以逗号分隔的数字，例如 30, 60, 90；你给出的是 {text!r}") from None
 
 
 def _float_step(low: float, high: float) -> float:

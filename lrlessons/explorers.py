@@ -30,7 +30,7 @@ BASE_LR = Param("base_lr", 0.1, "float", "the optimizer's initial learning rate"
 ERROR_STYLE = "color:#b2182b"
 # The first line of an explorer's text/plain: what the cell is, where no kernel runs.
 FALLBACK = ("Live explorer: run this cell in Jupyter to use the sliders.",
-            "交互探索器：在 Jupyter 中运行这个单元格即可拖动滑块。")
+            "交互图：在 Jupyter 中运行这个单元格即可拖动滑块。")
 
 
 class Explorer:
@@ -287,7 +287,10 @@ class CompareExplorer(Explorer):
 
         pairs = as_entries(entries, {})
         if not pairs:
-            raise fail("compare needs at least one schedule", "compare 至少需要一个调度器")
+            raise fail("compare needs at least one schedule: give a name, e.g. compare(\"StepLR\"), "
+                       "or a list of names",
+                       "compare 至少需要一个调度：给出一个名称，例如 compare(\"StepLR\")，"
+                       "或一个名称列表")
         self.entries = []
         for name, params in pairs:
             spec = get(name)
@@ -381,7 +384,7 @@ class TrainingExplorer(Explorer):
         self.choice = widgets.Dropdown(
             options=[(n or tr("constant lr", "恒定学习率"), n or "") for n in names],
             value=schedule or "",
-            description=tr("schedule", "调度器"), layout=layout.control_layout())
+            description=tr("schedule", "调度"), layout=layout.control_layout())
         self.params_box = layout.stack([])
         self.base_lr = control_for(BASE_LR, check_base_lr(base_lr or pg.BASE_LR))
         self.epochs = widgets.IntSlider(

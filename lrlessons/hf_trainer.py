@@ -64,7 +64,7 @@ class Windows(torch.utils.data.Dataset):
         if count is not None:
             if not 1 <= count <= len(self.windows):
                 raise fail(f"count must be in [1, {len(self.windows)}], got {count}",
-                           f"count 必须在 [1, {len(self.windows)}] 之间，收到 {count}")
+                           f"count 必须在 [1, {len(self.windows)}] 之间，你给出的是 {count}")
             self.windows = self.windows[:count]
 
     def __len__(self) -> int:
@@ -112,7 +112,7 @@ def trainer_schedule(args: TrainingArguments, batches_per_epoch: int) -> tuple[s
     if kind not in SCHEDULER_TYPES:
         raise fail(f"lr_scheduler_type must be one of {sorted(SCHEDULER_TYPES)} here, got "
                    f"{kind!r}", f"这里的 lr_scheduler_type 必须是 {sorted(SCHEDULER_TYPES)} 之一，"
-                   f"收到 {kind!r}")
+                   f"你给出的是 {kind!r}")
     counts = trainer_steps(args, batches_per_epoch)
     extra = dict(args.lr_scheduler_kwargs or {})
     params = {"num_warmup_steps": counts["warmup_steps"], **extra}

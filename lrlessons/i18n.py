@@ -71,7 +71,7 @@ def use_language(lang: str) -> None:
     if lang not in CHOICES:
         raise ValueError(bilingual(
             f"lang must be one of 'zh', 'zh-Hant', 'en', got {lang!r}",
-            f"lang 必须是 'zh'、'zh-Hant' 或 'en' 之一，收到 {lang!r}"))
+            f"lang 必须是 'zh'、'zh-Hant' 或 'en' 之一，你给出的是 {lang!r}"))
     _state["lang"] = lang
 
 

@@ -123,9 +123,9 @@ def sweep_lrs(start_lr: float = START_LR, end_lr: float = END_LR, num_steps: int
     num_steps, mode = _NUM_STEPS.check(num_steps), _MODE.check(mode)
     if end_lr <= start_lr:
         raise fail(f"end_lr must be greater than start_lr: the lr grows during the sweep, got "
-                   f"start_lr={start_lr:g}, end_lr={end_lr:g}",
-                   f"end_lr 必须大于 start_lr：扫描中学习率是增长的，收到 start_lr={start_lr:g}、"
-                   f"end_lr={end_lr:g}")
+                   f"start_lr={start_lr:g}, end_lr={end_lr:g}: raise end_lr or lower start_lr",
+                   f"end_lr 必须大于 start_lr：扫描中学习率是增长的，你给出的是 start_lr={start_lr:g}、"
+                   f"end_lr={end_lr:g}：请调大 end_lr 或调小 start_lr")
     if mode == "linear":
         return np.linspace(start_lr, end_lr, num_steps)
     return start_lr * growth(start_lr, end_lr, num_steps) ** np.arange(num_steps)
@@ -247,7 +247,7 @@ def _batches(batches) -> Iterator:
     except TypeError:
         raise fail(f"batches must be an iterable of (x, y) pairs (a DataLoader, a list, ...), "
                    f"got {type(batches).__name__}",
-                   f"batches 必须是由 (x, y) 组成的可迭代对象（DataLoader、列表等），收到 "
+                   f"batches 必须是由 (x, y) 组成的可迭代对象（DataLoader、列表等），你给出的是 "
                    f"{type(batches).__name__}", TypeError) from None
     one_shot = first is batches
     seen, count = [], 0
@@ -259,7 +259,7 @@ def _batches(batches) -> Iterator:
     if not count:
         raise fail(f"batches must hold at least 1 (x, y) batch, got an empty "
                    f"{type(batches).__name__}",
-                   f"batches 必须至少包含 1 个 (x, y) batch，收到的 {type(batches).__name__} "
+                   f"batches 必须至少包含 1 个 (x, y) batch，你给出的 {type(batches).__name__} "
                    f"是空的")
     while True:
         count = 0
@@ -276,7 +276,7 @@ def _pair(item):
         x, y = item
     except (TypeError, ValueError):
         raise fail(f"each item of batches must be a pair (x, y), got {type(item).__name__}",
-                   f"batches 的每一项都必须是 (x, y) 对，收到 {type(item).__name__}",
+                   f"batches 的每一项都必须是 (x, y) 对，你给出的是 {type(item).__name__}",
                    TypeError) from None
     return x, y
 
@@ -368,14 +368,14 @@ def _check_torch(model, optimizer, loss_fn) -> None:
 
     if not isinstance(model, torch.nn.Module):
         raise fail(f"model must be a torch.nn.Module, got {type(model).__name__}",
-                   f"model 必须是 torch.nn.Module，收到 {type(model).__name__}", TypeError)
+                   f"model 必须是 torch.nn.Module，你给出的是 {type(model).__name__}", TypeError)
     if not isinstance(optimizer, torch.optim.Optimizer):
         raise fail(f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}",
-                   f"optimizer 必须是 torch.optim.Optimizer，收到 {type(optimizer).__name__}",
+                   f"optimizer 必须是 torch.optim.Optimizer，你给出的是 {type(optimizer).__name__}",
                    TypeError)
     if not callable(loss_fn):
         raise fail(f"loss_fn must be a function of (output, y), got {type(loss_fn).__name__}",
-                   f"loss_fn 必须是以 (output, y) 为参数的函数，收到 {type(loss_fn).__name__}",
+                   f"loss_fn 必须是以 (output, y) 为参数的函数，你给出的是 {type(loss_fn).__name__}",
                    TypeError)
     mine = {id(p) for p in model.parameters()}
     if not any(id(p) in mine for g in optimizer.param_groups for p in g["params"]):
@@ -392,7 +392,7 @@ def _torch_loss(model, loss_fn, x, y):
         shape = tuple(loss.shape) if isinstance(loss, torch.Tensor) else type(loss).__name__
         raise fail(f"loss_fn must return one number (a tensor with 1 element), got {shape}: "
                    f"use a loss that averages over the batch (reduction='mean')",
-                   f"loss_fn 必须返回一个数（只有 1 个元素的张量），收到 {shape}：请使用对 batch "
+                   f"loss_fn 必须返回一个数（只有 1 个元素的张量），你给出的是 {shape}：请使用对 batch "
                    f"取平均的损失（reduction='mean'）", TypeError)
     return loss.reshape(())
 
@@ -484,7 +484,7 @@ def lr_find_keras(model, batches, *, start_lr: float = START_LR, end_lr: float =
     keras = _keras()
     if not isinstance(model, keras.Model):
         raise fail(f"model must be a keras.Model, got {type(model).__name__}",
-                   f"model 必须是 keras.Model，收到 {type(model).__name__}", TypeError)
+                   f"model 必须是 keras.Model，你给出的是 {type(model).__name__}", TypeError)
     optimizer = getattr(model, "optimizer", None)
     if not getattr(model, "compiled", False) or optimizer is None:
         raise fail("model must be compiled first: model.compile(optimizer=..., loss=...)",
@@ -497,7 +497,7 @@ def lr_find_keras(model, batches, *, start_lr: float = START_LR, end_lr: float =
         raise fail("the optimizer's learning_rate must be a number, got a schedule or a "
                    "function: lr_find_keras sets the lr itself (compile with e.g. "
                    "keras.optimizers.SGD(0.1))",
-                   "优化器的 learning_rate 必须是一个数，收到的是调度或函数：lr_find_keras 会自己"
+                   "优化器的 learning_rate 必须是一个数，你给出的是调度或函数：lr_find_keras 会自己"
                    "设定学习率（编译时请使用例如 keras.optimizers.SGD(0.1)）")
     stream = _batches(batches)
     if not optimizer.built:  # built now, so its fresh slots are part of what is restored

@@ -249,9 +249,9 @@ def train_settings(start_lr: float = START_LR, end_lr: float = END_LR, steps: in
     start_lr, end_lr, steps = _START.check(start_lr), _END.check(end_lr), _STEPS.check(steps)
     if end_lr <= start_lr:
         raise fail(f"end_lr must be greater than start_lr: the lr grows during the test, got "
-                   f"start_lr={start_lr:g}, end_lr={end_lr:g}",
-                   f"end_lr 必须大于 start_lr：测试中学习率是增长的，收到 start_lr={start_lr:g}、"
-                   f"end_lr={end_lr:g}")
+                   f"start_lr={start_lr:g}, end_lr={end_lr:g}: raise end_lr or lower start_lr",
+                   f"end_lr 必须大于 start_lr：测试中学习率是增长的，你给出的是 start_lr={start_lr:g}、"
+                   f"end_lr={end_lr:g}：请调大 end_lr 或调小 start_lr")
     for name in ("schedule", "base_lr", "step_per", "epochs", "gamma"):
         if name in train_kwargs:
             raise fail(f"range_test sets {name} itself: give start_lr, end_lr and steps",

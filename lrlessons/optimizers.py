@@ -152,7 +152,7 @@ def settings(name: str, **hyper) -> dict:
             value = tuple(value)
             if len(value) != 2:
                 raise fail(f"betas must be two numbers (beta1, beta2), got {value}",
-                           f"betas 必须是两个数 (beta1, beta2)，收到 {value}")
+                           f"betas 必须是两个数 (beta1, beta2)，你给出的是 {value}")
             value = (_beta("beta1", value[0]), _beta("beta2", value[1]))
         elif key in checks:
             value = checks[key](value)
@@ -184,7 +184,7 @@ def _lrs(lr, n: int) -> np.ndarray:
         else np.asarray(lr, dtype=float)
     if lrs.shape != (n,):
         raise fail(f"lr must be one number or one per step ({n}), got {lrs.size} values",
-                   f"lr 必须是一个数，或每步一个（共 {n} 个），收到 {lrs.size} 个")
+                   f"lr 必须是一个数，或每步一个（共 {n} 个），你给出的是 {lrs.size} 个")
     for value in lrs:
         _LR.check(float(value))
     return lrs
@@ -343,7 +343,7 @@ def on_surface(name: str, surface: str, lr: float | None = None, steps: int | No
     that optimizer and its number of steps unless given)."""
     if surface not in SURFACES:
         raise fail(f"surface must be one of {', '.join(SURFACES)}, got {surface!r}",
-                   f"surface 必须是 {', '.join(SURFACES)} 之一，收到 {surface!r}")
+                   f"surface 必须是 {', '.join(SURFACES)} 之一，你给出的是 {surface!r}")
     s = SURFACES[surface]
     lr = s.lrs[name if name in s.lrs else "adam"] if lr is None else lr
     return run(name, s.grad, s.start, lr, steps or s.steps, **hyper)

@@ -198,7 +198,7 @@ def as_entries(name_or_list, params: dict) -> list[tuple[str, dict]]:
         return [(name_or_list, dict(params))]
     if params:
         raise fail("with several schedules, give each its parameters as (name, params) pairs",
-                   "画多个调度器时，请用 (名称, 参数) 的形式分别给出参数", TypeError)
+                   "画多个调度时，请把每个调度写成 (名称, 参数)，分别给出参数", TypeError)
     out = []
     for item in name_or_list:
         if isinstance(item, str):
@@ -207,7 +207,7 @@ def as_entries(name_or_list, params: dict) -> list[tuple[str, dict]]:
             out.append((item[0], dict(item[1])))
         else:
             raise fail(f"each entry must be a name or a (name, params) pair, got {item!r}",
-                       f"每一项必须是名称或 (名称, 参数)，收到 {item!r}", TypeError)
+                       f"每一项必须是名称或 (名称, 参数)，你给出的是 {item!r}", TypeError)
     return out
 
 

@@ -58,7 +58,7 @@ def paired(a, b, confidence: float = 0.95) -> Paired:
     if d.ndim != 1 or len(d) < 2:
         raise ValueError(bilingual(
             f"a and b must hold at least 2 seeds each, in the same seed order; got "
-            f"{a.size} and {b.size}", f"a 和 b 各自至少要有 2 个种子的结果，且一一对应；收到的是 "
+            f"{a.size} and {b.size}", f"a 和 b 各自至少要有 2 个种子的结果，且一一对应；你给出的是 "
             f"{a.size} 个和 {b.size} 个"))
     sd = float(np.std(d, ddof=1))
     half = float(t.ppf(0.5 + confidence / 2, len(d) - 1)) * sd / math.sqrt(len(d))

@@ -165,8 +165,10 @@ def make_lm(seed: int = 0, width: int = WIDTH, layers: int = LAYERS, heads: int 
     width, layers, heads = _WIDTH.check(width), _LAYERS.check(layers), _HEADS.check(heads)
     context, layout = _CONTEXT.check(context), _LAYOUT.check(layout)
     if width % heads:
-        raise fail(f"width must be a multiple of heads, got width={width}, heads={heads}",
-                   f"width 必须是 heads 的整数倍，收到 width={width}、heads={heads}")
+        raise fail(f"width must be a multiple of heads, got width={width}, heads={heads}: change "
+                   f"one of them, e.g. width={heads * max(1, round(width / heads))}",
+                   f"width 必须是 heads 的整数倍，你给出的是 width={width}、heads={heads}：请调整其中一个，"
+                   f"例如 width={heads * max(1, round(width / heads))}")
     torch.manual_seed(_SEED.check(seed))
     return TinyLM(width, layers, heads, context, layout)
 

@@ -103,7 +103,7 @@ def test_the_picture_follows_the_controls():
 def test_chinese_values_line():
     lrlessons.use_language("zh")
     text = explore("StepLR")._repr_mimebundle_()["text/plain"]
-    assert text.startswith("交互探索器") and "图中参数：step_size = 30" in text
+    assert text.startswith("交互图") and "图中参数：step_size = 30" in text
 
 
 # The calls that display an explorer, as lessons write them.

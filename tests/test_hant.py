@@ -241,5 +241,5 @@ def test_cards_hints_and_errors():
 
 
 def test_use_language_names_the_choices():
-    with pytest.raises(ValueError, match=r"'zh', 'zh-Hant', 'en'.*'zh-TW'.*收到 'zh-TW'"):
+    with pytest.raises(ValueError, match=r"'zh', 'zh-Hant', 'en'.*'zh-TW'.*你给出的是 'zh-TW'"):
         i18n.use_language("zh-TW")
