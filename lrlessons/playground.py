@@ -166,11 +166,14 @@ class Run:
         name = self.schedule or self.rule or plot_text("constant", "恒定学习率")
         shown = {k: v for k, v in self.params.items() if not callable(v)}
         inner = ", ".join(f"{k}={_short(v)}" for k, v in shown.items())
-        lr = f"max_lr={_short(self.params['max_lr'])}" if "max_lr" in self.params and \
-            not get(self.schedule).uses_base_lr else f"lr={_short(self.base_lr)}"
-        per = "" if self.step_per == "epoch" else plot_text(", per batch", "，按 batch")
+        # A schedule that sets its own peak shows it among its arguments: no second max_lr.
+        own_peak = "max_lr" in self.params and not get(self.schedule).uses_base_lr
+        lr = "" if own_peak and inner else (
+            f"max_lr={_short(self.params['max_lr'])}" if own_peak else f"lr={_short(self.base_lr)}")
+        per = "" if self.step_per == "epoch" else plot_text(", per iteration", "，每次迭代")
         opt = "" if self.optimizer == "sgd" else f" {OPTIMIZERS[self.optimizer]}"
-        return (f"{name}({inner}) {lr}{per}" if inner else f"{name} {lr}{per}") + opt
+        text = f"{name}({inner})" if inner else name
+        return " ".join(t for t in (text, lr) if t) + per + opt
 
 
 # The optimizers a run can use; the keyword arguments each takes from train().
@@ -450,13 +453,41 @@ class Runs:
 LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)))
 
 
-def draw_runs(axes, runs) -> list:
+# Colours for five runs or more: the palette's fifth (orange) beside its second (vermillion)
+# reads as one colour, so black comes fifth.
+_MANY = (0, 1, 2, 3, 6, 5, 4, 7)
+
+
+def _run_colors(n: int) -> list[str]:
+    palette = colors(8)
+    return colors(n) if n <= 4 else [palette[_MANY[i % 8]] for i in range(n)]
+
+
+def seed_note(runs) -> str:
+    """Which seed the lr panel shows: a group over seeds draws its first seed's lrs, which is
+    every seed's when they agree (a fixed schedule) but not when the lr follows the run (a
+    plateau rule); single runs show their own seed."""
+    groups = [r.runs if isinstance(r, Runs) else [r] for r in runs]
+    if not groups:
+        return ""
+    alike = all(all(np.array_equal(g[0].lrs, r.lrs) for r in g[1:]) for g in groups)
+    if alike and any(len(g) > 1 for g in groups):
+        return plot_text(" (the same for every seed)", "（每个种子都相同）")
+    shown = sorted({g[0].seed for g in groups})
+    seeds = ", ".join(str(s) for s in shown)
+    if alike:
+        return plot_text(f" (seed {seeds})", f"（种子 {seeds}）")
+    return plot_text(f" (seed {seeds}; other seeds differ)", f"（种子 {seeds}；其他种子不同）")
+
+
+def draw_runs(axes, runs, log_lr: bool | None = None) -> list:
     """Draw ``runs`` (``Run`` or ``Runs``) on three axes (loss, accuracy, lr used); a group over
-    seeds is its median with its range shaded. Returns the lines drawn."""
+    seeds is its median with its range shaded, and the lr panel's title says which seed it
+    shows. ``log_lr``: a log lr axis (None: chosen from the curves). Returns the lines drawn."""
     ax_loss, ax_acc, ax_lr = axes
     lines = []
     styles = LINESTYLES if len(runs) > 4 else ("-",)  # colour-blind safe: shape as well as hue
-    for i, (run, color) in enumerate(zip(runs, colors(len(runs)))):
+    for i, (run, color) in enumerate(zip(runs, _run_colors(len(runs)))):
         ls = styles[i % len(styles)]
         ep = np.arange(1, len(run.loss) + 1)
         lines += ax_loss.plot(ep, run.loss, color=color, lw=1.6, ls=ls, label=run.label)
@@ -470,7 +501,8 @@ def draw_runs(axes, runs) -> list:
                             drawstyle="steps-post")
     _zoom_accuracy(ax_acc, runs)
     lrs = [np.asarray(r.lrs, dtype=float) for r in runs if len(r.lrs)]
-    set_lr_axis(ax_lr, lrs, log=_wants_log(lrs))
+    set_lr_axis(ax_lr, lrs, log=_wants_log(lrs) if log_lr is None else log_lr)
+    ax_lr.set_title(label("lr_used") + seed_note(runs))
     return lines
 
 
@@ -486,15 +518,17 @@ def _wants_log(lrs: list) -> bool:
     return any(float(np.max(a)) > 30 * float(np.min(a)) for a in stairs)
 
 
-def _zoom_accuracy(ax, runs) -> None:
+def _zoom_accuracy(ax, runs, start: bool = False) -> None:
     """An accuracy axis that shows the differences that matter: from a little below the lowest
-    accuracy after the first fifth of training to a little above the highest."""
+    accuracy after the first fifth of training (``start``: from the first epoch) to a little
+    above the highest."""
     seen = []
     for run in runs:
         acc = 100 * np.asarray(run.accuracy, dtype=float)
-        later = acc[len(acc) // 5:]
+        first = 0 if start else len(acc) // 5
+        later = acc[first:]
         if isinstance(run, Runs):
-            later = np.concatenate([later, 100 * run.low("accuracy")[len(acc) // 5:]])
+            later = np.concatenate([later, 100 * run.low("accuracy")[first:]])
         seen.append(later[np.isfinite(later)])
     values = np.concatenate(seen) if seen else np.zeros(0)
     if values.size == 0:
@@ -548,19 +582,26 @@ def plot_spiral():
     return fig
 
 
-def plot_run(runs, title: str | None = None):
+def plot_run(runs, title: str | None = None, log_lr: bool | None = None,
+             start: bool = False):
     """Static 3-panel figure (training loss, validation accuracy, lr used) of one or more runs;
-    a ``Runs`` (one setting over several seeds) shows its median and its range."""
+    a ``Runs`` (one setting over several seeds) shows its median and its range. ``log_lr``: a
+    log lr axis (None: chosen from the curves); ``start``: the accuracy axis shows the first
+    epochs too (by default it zooms in on the rest)."""
     import matplotlib.pyplot as plt
 
     runs = [runs] if isinstance(runs, (Run, Runs)) else list(runs)
     fig, axes = subplots(1, 3, figsize=(12, 3.6), layout="constrained")
     setup_run_axes(axes)
-    draw_runs(axes, runs)
+    draw_runs(axes, runs, log_lr=log_lr)
+    if start:
+        _zoom_accuracy(axes[1], runs, start=True)
     if any(r.diverged for r in runs):
         axes[0].text(0.98, 0.95, plot_text("diverged (NaN): stopped", "发散（NaN）：已停止"),
                      transform=axes[0].transAxes, ha="right", va="top", color="#b2182b")
-    fig.legend(loc="outside lower center", ncol=min(len(runs), 3), frameon=False)
+    wide = max(len(r.label) for r in runs) > 40  # long labels: two columns fit the width
+    fig.legend(loc="outside lower center", ncol=min(len(runs), 2 if wide else 3),
+               frameon=False)
     if title:
         fig.suptitle(title)
     plt.close(fig)  # returned, displayed once by the notebook

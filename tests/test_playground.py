@@ -189,3 +189,25 @@ def test_keras_train_records_a_run_like_the_playground(keras):
                                [0.5, 0.25, 0.125])
     with pytest.raises(TypeError, match="callbacks must be a function"):
         lrlessons.keras_train([Halve()])
+
+
+def test_the_lr_panel_says_which_seed_it_shows():
+    from lrlessons import playground
+
+    fixed = lrlessons.train("StepLR", epochs=3, step_size=1, seed=range(2))
+    assert "same for every seed" in playground.seed_note([fixed])
+    plateau = lrlessons.train("ReduceLROnPlateau", epochs=8, patience=0, seed=range(3))
+    if not all(np.array_equal(plateau.runs[0].lrs, r.lrs) for r in plateau.runs):
+        assert "seed 0; other seeds differ" in playground.seed_note([plateau])
+    one = lrlessons.train("StepLR", epochs=2, step_size=1, seed=3)
+    assert playground.seed_note([one]) == " (seed 3)"
+    fig = lrlessons.plot_run(one)
+    assert fig.axes[2].get_title().endswith("(seed 3)")
+    lrlessons.use_language("zh")
+    assert playground.seed_note([one]) in ("（种子 3）", " (seed 3)")  # English without CJK font
+
+
+def test_a_label_names_max_lr_once_and_says_per_iteration():
+    run = lrlessons.train("OneCycleLR", epochs=2, max_lr=0.3, step_per="iteration")
+    assert run.label.count("max_lr") == 1 and run.label.endswith(", per iteration")
+    assert lrlessons.train("StepLR", epochs=2, step_size=1).label == "StepLR(step_size=1) lr=0.5"
