@@ -142,10 +142,10 @@ def sweep_table(results: dict) -> str:
     from .plotting import words
 
     n = len(next(iter(results.values())).runs)
-    lines = [tr(f"| run | final validation accuracy (%), mean ± std over {n} seeds | best epoch | "
-                f"⏱ seconds per run (this machine) |",
-                f"| 训练 | 最终验证准确率（%），{n} 个种子的均值 ± 标准差 | 最佳 epoch | "
-                f"⏱ 每次训练的秒数（本机） |"), "|---|---:|---:|---:|"]
+    lines = [tr(f"| run | final validation accuracy (%), mean ± sample std (ddof=1) over {n} "
+                f"seeds | best epoch | ⏱ seconds per run (this machine) |",
+                f"| 训练 | 最终验证准确率（%），{n} 个种子的均值 ± 样本标准差（ddof=1） | "
+                f"最佳 epoch | ⏱ 每次训练的秒数（本机） |"), "|---|---:|---:|---:|"]
     for key, runs in results.items():
         s = summary(runs)
         lines.append(f"| {words(key, figure=False)} | {s['mean']:.1f} ± "
@@ -162,7 +162,8 @@ def show_table(results: dict):
 
 def plot_sweep(results: dict):
     """Every seed's final validation accuracy as a dot, one row per configuration, with the mean
-    and ± one standard deviation (ddof=1), and the figures written beside each row."""
+    and ± one sample standard deviation (ddof=1), and the figures (to a tenth, as the table)
+    written beside each row."""
     import matplotlib.pyplot as plt
 
     from .plotting import colors, plot_text, style_axes, subplots, words
@@ -176,9 +177,11 @@ def plot_sweep(results: dict):
         y = len(keys) - 1 - i
         ax.scatter(finals, np.full(len(finals), y), s=22, color=color, alpha=0.75, zorder=3)
         ax.errorbar(s["mean"], y, xerr=s["std"], fmt="|", color="black", ms=14, capsize=3,
-                    lw=1.2, zorder=4, label=plot_text("mean ± 1 standard deviation",
-                                                      "均值 ± 1 个标准差") if i == 0 else None)
-        ax.annotate(f"{s['mean']:.2f} ± {s['std']:.2f}", (1.0, y), xycoords=("axes fraction",
+                    lw=1.2, zorder=4, label=plot_text(
+                        "mean ± 1 sample standard deviation (ddof=1) over the seeds",
+                        "均值 ± 1 个样本标准差（ddof=1），按种子计") if i == 0 else None)
+        # To a tenth, as the table: the figure and the table print the same numbers.
+        ax.annotate(f"{s['mean']:.1f} ± {s['std']:.1f}", (1.0, y), xycoords=("axes fraction",
                     "data"), xytext=(6, 0), textcoords="offset points", va="center", fontsize=8)
     ax.set_yticks(range(len(keys)), [words(k) for k in reversed(keys)])
     ax.set_xlabel(plot_text("final validation accuracy (%), one dot per seed",
@@ -187,6 +190,183 @@ def plot_sweep(results: dict):
     style_axes(ax)
     plt.close(fig)
     return fig
+
+
+# --- the articles' statements, held against a sweep -----------------------------------------
+
+CONSTANT = ("constant lr", "恒定学习率")
+ADAM_001 = ("Adam lr=0.001, constant", "Adam lr=0.001，恒定")
+
+
+def _points(runs, epoch: int | None = None) -> list[float]:
+    """Each seed's validation accuracy in points, at the end or after ``epoch`` (from 1)."""
+    return [100 * float(r.accuracy[-1] if epoch is None else r.accuracy[epoch - 1])
+            for r in runs.runs]
+
+
+def _verdict(p, direction: int) -> str:
+    """The course's rule: "confirmed" only when the 95 % interval excludes 0 in the claimed
+    ``direction`` (+1: higher, -1: lower), "not on this task" when it excludes 0 the other way,
+    "cannot tell from this data" otherwise."""
+    if (p.low > 0 if direction > 0 else p.high < 0):
+        return tr("**confirmed**", "**证实**")
+    if (p.high < 0 if direction > 0 else p.low > 0):
+        return tr("**not on this task**", "**在这个任务上不成立**")
+    return tr("**cannot tell from this data**", "**从这些数据看不出来**")
+
+
+def _differs(p) -> str:
+    """A claim of "no difference" (no tuning needed): refuted when the interval excludes 0."""
+    if p.low > 0 or p.high < 0:
+        return tr("**not on this task**", "**在这个任务上不成立**")
+    return tr("**cannot tell from this data**", "**从这些数据看不出来**")
+
+
+NOT_MEASURED = ("**not measured**", "**未测量**")
+
+
+def verdict_tables(results: dict) -> str:
+    """The source articles' statements held against a sweep (``SWEEP``'s settings over the same
+    seeds): each measured cell is a seed-paired difference in points with its 95 % interval
+    (``lrlessons.stats.paired``, t over the differences, ddof=1), and each verdict follows from
+    it by the course's rule (``_verdict``); "not measured" for what accuracy cannot show or
+    these runs do not contain. A live measurement: its digits, and near the edge its verdicts,
+    change with the seeds and the machine."""
+    from .stats import paired
+
+    n = len(results[CONSTANT].runs)
+
+    def diff(a, b, epoch=None, label=None):
+        p = paired(_points(results[a], epoch), _points(results[b], epoch))
+        text = f"{p.mean:+.2f} [{p.low:+.2f}, {p.high:+.2f}]"
+        return p, (f"{label}: {text}" if label else text)
+
+    adam_lr, adam_lr_text = diff(("Adam, constant", "Adam，恒定"), ADAM_001)
+    plateau, plateau_text = diff("ReduceLROnPlateau", CONSTANT)
+    fast, fast_text = diff(("Adam, constant", "Adam，恒定"), CONSTANT, epoch=2)
+    fast_w, fast_w_text = diff(("AdamW, constant", "AdamW，恒定"), CONSTANT, epoch=2)
+    slow, slow_text = diff(ADAM_001, CONSTANT, epoch=2)
+    end, end_text = diff(ADAM_001, CONSTANT)
+    warm, warm_text = diff(("warm-up + cosine", "预热 + 余弦"), ("cosine", "余弦退火"))
+    multi, multi_text = diff("MultiStepLR", CONSTANT)
+    cosine, cosine_text = diff(("cosine", "余弦退火"), CONSTANT)
+    cycle, cycle_text = diff("OneCycleLR", CONSTANT)
+    nm = tr(*NOT_MEASURED)
+
+    t1 = [tr(f"| kind | the article says | measured here: seed-paired difference in points, "
+             f"95 % interval ({n} seeds, 12 epochs) | verdict |",
+             f"| 类别 | 文章的说法 | 本课测得：按种子配对的差值（百分点），95% 区间（{n} 个种子，"
+             f"12 个 epoch） | 结论 |"), "|---|---|---|---|"]
+    sched = tr("scheduled (`StepLR`, `MultiStepLR`, `ExponentialLR`, cosine)",
+               "有序调整（`StepLR`、`MultiStepLR`、`ExponentialLR`、余弦）")
+    adapt = tr("adaptive (Adam, AdamW)", "自适应调整（Adam、AdamW）")
+    custom = tr("custom (`LambdaLR`, callbacks, `ReduceLROnPlateau`)",
+                "自定义调整（`LambdaLR`、回调（callback）、`ReduceLROnPlateau`）")
+    rows = [
+        (sched, tr("simple and intuitive, easy to control", "简单直观，容易控制"),
+         tr("ease is not something accuracy shows", "是否容易，准确率反映不出来"), nm),
+        (sched, tr("the schedule must be set in advance", "需要预先设定调度"),
+         tr("what a staircase written for 12 epochs does in a 6-epoch run: exercise 1",
+            "为 12 个 epoch 写的阶梯调度在 6 个 epoch 的训练中会怎样：见练习 1"),
+         tr("exercise 1 tests it", "由练习 1 检验")),
+        (sched, tr("typical use: basic training in vision and language",
+                   "典型应用：视觉和语言的基础训练"),
+         tr("one small image task", "只有一个小型图像任务"), nm),
+        (adapt, tr("adjusts itself, no complex tuning needed", "自动调节，无需复杂调参"),
+         tr(f"Adam at lr 0.01 minus Adam at the article's 0.001: {adam_lr_text}",
+            f"学习率 0.01 的 Adam 减去文章中 0.001 的 Adam：{adam_lr_text}"), _differs(adam_lr)),
+        (adapt, tr("but sensitive to its hyperparameters", "但对超参数（hyperparameter）敏感"),
+         tr("the same difference; sensitive compared with what: SGD under the same tenfold "
+            "change of lr was not run",
+            "同一个差值；但“敏感”要和别的方法比，而 SGD 的学习率同样变为十分之一的情形没有训练"),
+         tr("**cannot tell from this data**", "**从这些数据看不出来**")),
+        (adapt, tr("may oscillate", "可能振荡（oscillation）"),
+         tr("oscillation within a run is not what the final accuracy shows",
+            "训练过程中的振荡，最终准确率反映不出来"), nm),
+        (adapt, tr("typical use: language models, RNNs, transformers",
+                   "典型应用：语言模型、RNN、Transformer"),
+         tr("no such model here", "这里没有这类模型"), nm),
+        (custom, tr("flexible, adapts to the task", "灵活，适应任务"),
+         tr(f"`ReduceLROnPlateau` minus the constant lr: {plateau_text}",
+            f"`ReduceLROnPlateau` 减去恒定学习率：{plateau_text}"), _verdict(plateau, +1)),
+        (custom, tr("harder to write, needs experience", "实现复杂，需要经验"),
+         tr("ease is not something accuracy shows", "是否容易，准确率反映不出来"), nm),
+        (custom, tr("typical use: industrial-grade tasks, research experiments",
+                    "典型应用：工业级任务、科研实验"),
+         tr("this is neither", "这里两者都不是"), nm),
+    ]
+    t1 += [f"| {' | '.join(r)} |" for r in rows]
+
+    t2 = [tr("| the article's practical advice | measured here | verdict |",
+             "| 文章的实践建议 | 本课测得 | 结论 |"), "|---|---|---|"]
+    rows = [
+        (tr("for beginners and baseline experiments, Adam or AdamW: fast and stable convergence",
+            "初学和基线（baseline）实验用 Adam 或 AdamW：收敛快且稳定"),
+         tr(f"minus the constant-lr SGD after 2 epochs: {fast_text} "
+            f"(Adam, lr 0.01), {fast_w_text} (AdamW, lr 0.01), {slow_text} (Adam at the "
+            f"article's lr 0.001); at the end, Adam at 0.001: {end_text}",
+            f"两个 epoch 后减去恒定学习率的 SGD：{fast_text}（Adam，学习率 0.01），{fast_w_text}"
+            f"（AdamW，学习率 0.01），{slow_text}（文章中学习率 0.001 的 Adam）；最后，学习率 "
+            f"0.001 的 Adam：{end_text}"),
+         tr(f"fast start at lr 0.01: Adam {_verdict(fast, +1)}, AdamW {_verdict(fast_w, +1)}; "
+            f"at 0.001: {_verdict(slow, +1)}, and at the end {_verdict(end, +1)}; stable: {nm}",
+            f"学习率 0.01 时起步快：Adam {_verdict(fast, +1)}，AdamW {_verdict(fast_w, +1)}；"
+            f"0.001 时：{_verdict(slow, +1)}，最后 {_verdict(end, +1)}；是否稳定：{nm}")),
+        (tr("for large-scale training, cosine annealing with warm-up",
+            "大规模训练用余弦退火加预热"),
+         tr(f"warm-up + cosine minus cosine: {warm_text}; no large-scale run here",
+            f"预热 + 余弦减去余弦：{warm_text}；这里没有大规模训练"),
+         tr(f"large scale: {nm}; on this small task: {_verdict(warm, +1)}",
+            f"大规模：{nm}；在这个小任务上：{_verdict(warm, +1)}")),
+        (tr("when progress stalls, `ReduceLROnPlateau`", "训练停滞时用 `ReduceLROnPlateau`"),
+         tr(f"minus the constant lr: {plateau_text}; it watches the validation images it is "
+            f"scored on",
+            f"减去恒定学习率：{plateau_text}；它盯着的正是用来打分的验证图像"),
+         _verdict(plateau, +1)),
+        (tr("for research and special tasks, custom functions or callbacks",
+            "科研和特殊任务用自定义函数或回调"),
+         tr("nothing here to measure", "这里没有可测的东西"), nm),
+    ]
+    t2 += [f"| {' | '.join(r)} |" for r in rows]
+
+    t3 = [tr("| scenario (second article) | measured here | verdict |",
+             "| 场景（第二篇文章） | 本课测得 | 结论 |"), "|---|---|---|"]
+    rows = [
+        (tr("beginners, standard classification: `MultiStepLR`",
+            "初学者实验、标准分类任务：`MultiStepLR`"),
+         tr(f"minus the constant lr: {multi_text}; a shorter run: exercise 1",
+            f"减去恒定学习率：{multi_text}；训练缩短时：见练习 1"), _verdict(multi, +1)),
+        (tr("high accuracy: cosine, or cosine with warm restarts",
+            "追求高精度：余弦，或带热重启（warm restart）的余弦"),
+         tr(f"cosine minus the constant lr: {cosine_text}; warm restarts not run here",
+            f"余弦减去恒定学习率：{cosine_text}；这里没有跑热重启"),
+         tr(f"cosine: {_verdict(cosine, +1)}; warm restarts: {nm}",
+            f"余弦：{_verdict(cosine, +1)}；热重启：{nm}")),
+        (tr("no validation signal (self-supervised training): avoid `ReduceLROnPlateau`, use "
+            "warm restarts", "缺乏验证信号（自监督训练）：避免 `ReduceLROnPlateau`，改用热重启"),
+         tr("every run here has a validation set", "这里每次训练都有验证集"), nm),
+        (tr("fast prototyping, limited resources: `OneCycleLR`",
+            "快速原型开发、资源有限：`OneCycleLR`"),
+         tr(f"minus the constant lr at 12 epochs: {cycle_text}; a shorter budget: exercise 2",
+            f"12 个 epoch 时减去恒定学习率：{cycle_text}；预算更短时：见练习 2"),
+         tr(f"12 epochs: {_verdict(cycle, +1)}; a shorter budget: exercise 2 measures it",
+            f"12 个 epoch：{_verdict(cycle, +1)}；预算更短时：由练习 2 测量")),
+    ]
+    t3 += [f"| {' | '.join(r)} |" for r in rows]
+    intro = tr(f"Each difference: mean over the {n} seeds of (first setting − second), in points "
+               f"of final validation accuracy unless it says otherwise, with its 95 % interval "
+               f"(mean ± t · s / √n, s with ddof=1).",
+               f"每个差值：{n} 个种子上（前一种设置 − 后一种设置）的均值，除非另有说明，单位是最终"
+               f"验证准确率的百分点，并附 95% 区间（均值 ± t · s / √n，s 取 ddof=1）。")
+    second = tr("The second article's scenarios:", "第二篇文章的场景：")
+    return "\n\n".join([intro, "\n".join(t1), "\n".join(t2), second, "\n".join(t3)])
+
+
+def show_verdicts(results: dict):
+    """Display ``verdict_tables`` in a notebook."""
+    from IPython.display import Markdown
+
+    return Markdown(verdict_tables(results))
 
 
 def reveal(guess, choice: dict, epochs: int = 6, seeds=range(10)):
@@ -222,5 +402,6 @@ def reveal(guess, choice: dict, epochs: int = 6, seeds=range(10)):
         f"（一张验证图像相当于 {image:.2f} 个百分点）。"))
 
 
-__all__ = ["DIGITS", "SWEEP", "configs_table", "plot_digits", "plot_sweep",
-           "reveal", "show_configs", "show_table", "summary", "sweep", "sweep_table"]
+__all__ = ["DIGITS", "SWEEP", "configs_table", "plot_digits", "plot_sweep", "reveal",
+           "show_configs", "show_table", "show_verdicts", "summary", "sweep", "sweep_table",
+           "verdict_tables"]

@@ -115,3 +115,49 @@ def test_the_sweep_trains_every_setting_for_every_seed():
     fig = capstone.plot_sweep(results)
     assert len(fig.axes) == 1
     assert len(capstone.plot_digits().axes) == 20
+
+
+def fake_group(finals, second=None):
+    """Runs whose validation accuracy after epoch 2 is ``second`` and at the end ``finals``."""
+    second = finals if second is None else second
+    return SimpleNamespace(runs=[SimpleNamespace(accuracy=np.array([0.1, s, f]), final_accuracy=f)
+                                 for s, f in zip(second, finals)])
+
+
+def test_each_verdict_follows_from_its_paired_interval_by_the_rule():
+    from scipy.stats import ttest_rel
+
+    base = [0.960, 0.955, 0.970, 0.965, 0.962]
+    clearly_up = [b + 0.010 + 0.002 * i for i, b in enumerate(base)]  # +1.0 to +1.8 points
+    noisy = [b + d for b, d in zip(base, (0.01, -0.012, 0.004, -0.006, 0.002))]
+    results = {key: fake_group(base) for key in capstone.SWEEP}
+    results["ReduceLROnPlateau"] = fake_group(clearly_up)
+    results["MultiStepLR"] = fake_group(noisy)
+    results[capstone.ADAM_001] = fake_group([b - 0.03 for b in base])
+    text = capstone.verdict_tables(results)
+    row = next(line for line in text.splitlines() if "when progress stalls" in line)
+    assert row.endswith("| **confirmed** |")
+    # The interval printed is scipy's paired t interval, to two decimals.
+    d = 100 * (np.array(clearly_up) - np.array(base))
+    ci = ttest_rel(100 * np.array(clearly_up), 100 * np.array(base)).confidence_interval(0.95)
+    assert f"+{d.mean():.2f} [+{ci.low:.2f}, +{ci.high:.2f}]" in row
+    row = next(line for line in text.splitlines() if "standard classification" in line)
+    assert row.endswith("| **cannot tell from this data** |")
+    row = next(line for line in text.splitlines() if "no complex tuning" in line)
+    assert row.endswith("| **not on this task** |")  # Adam's lr changes the result
+    row = next(line for line in text.splitlines() if "simple and intuitive" in line)
+    assert row.endswith("| **not measured** |")  # ease is not something accuracy shows
+    assert "industrial-grade tasks, research experiments" in text
+    lrlessons.use_language("zh")
+    zh = capstone.verdict_tables(results)
+    assert "**证实**" in zh and "**未测量**" in zh and "工业级任务、科研实验" in zh
+
+
+def test_the_verdicts_are_a_live_cell_nbval_does_not_compare():
+    import nbformat
+
+    root = Path(__file__).resolve().parent.parent / "notebooks"
+    for lang in ("en", "zh", "zh-Hant"):
+        nb = nbformat.read(root / lang / "10_capstone.ipynb", as_version=4)
+        cell = next(c for c in nb.cells if "capstone.show_verdicts(" in c.source)
+        assert {"live", "nbval-ignore-output"} <= set(cell.metadata.get("tags", []))
