@@ -64,7 +64,7 @@ def half_budget(answer) -> Result:
     if not given(answer):
         return ex.not_written()
     if not isinstance(answer, str) or answer not in choices:
-        return ex.wrong(f"Got {answer!r}.", f"收到的是 {answer!r}。", "choices",
+        return ex.wrong(f"Got {answer!r}.", f"你给出的是 {answer!r}。", "choices",
                         choices=choices)
     steps = _epoch_lrs("MultiStepLR", epochs)
     cosine = _epoch_lrs("CosineAnnealingLR", epochs)
