@@ -375,7 +375,7 @@ def _check_torch(model, optimizer, loss_fn) -> None:
                    TypeError)
     if not callable(loss_fn):
         raise fail(f"loss_fn must be a function of (output, y), got {type(loss_fn).__name__}",
-                   f"loss_fn 必须是以 (output, y) 为参数的函数，你给出的是 {type(loss_fn).__name__}",
+                   f"loss_fn 必须是形如 loss_fn(output, y) 的函数，你给出的是 {type(loss_fn).__name__}",
                    TypeError)
     mine = {id(p) for p in model.parameters()}
     if not any(id(p) in mine for g in optimizer.param_groups for p in g["params"]):

@@ -84,7 +84,7 @@ def plot_range_test(test: RangeTest | RangeTests, show_suggestion: bool = True,
     return fig
 
 
-RULE_TEXT = {"valley": ("valley", "valley（最长下降段的中部）"),
+RULE_TEXT = {"valley": ("valley", "最长下降段的中部（valley）"),
              "steep": ("steepest descent", "下降最陡处"),
              "minimum": ("minimum / 10", "极小值 / 10")}
 

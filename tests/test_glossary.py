@@ -200,7 +200,7 @@ def test_aliases_map_to_a_chosen_term_and_stay_out_of_the_course():
 def test_proper_nouns_are_listed():
     assert {"PyTorch", "Keras", "Adam", "Colab", "JupyterLab", "Binder"} <= PROPER_NOUNS
     assert not {"Paddle", "PaddlePaddle"} & PROPER_NOUNS  # Chinese prose says 飞桨
-    assert all(re.fullmatch(r"[A-Za-z][A-Za-z0-9 .+-]*", n) for n in PROPER_NOUNS), PROPER_NOUNS
+    assert all(re.fullmatch(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ0-9 .+-]*", n) for n in PROPER_NOUNS), PROPER_NOUNS
 
 
 # --- the checker finds what it should, and only that ------------------------------------------
