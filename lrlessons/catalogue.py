@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from . import formulas as F
-from .params import Line, Param, Schedule, Symbol, Text, fail
+from .params import Line, Param, Raw, Schedule, Symbol, Text, fail
 
 # --- shared parameter and symbol definitions ------------------------------------------------------
 
@@ -90,16 +90,18 @@ def _paddle_gamma_below_one(template: str, cls: str) -> tuple[Line, ...]:
     # Paddle 3.3.1 refuses gamma >= 1.0 in its decays (ValueError in StepDecay and MultiStepDecay,
     # an assert in ExponentialDecay), so gamma = 1 (no decay) has no Paddle line.
     return (Line(template, when=lambda v: v["gamma"] < 1.0),
-            Line(None, why=Text(f"Paddle's {cls} refuses gamma >= 1.0",
-                                f"Paddle 的 {cls} 不接受 gamma >= 1.0")))
+            Line(None, why=Text(f"Paddle's {cls} refuses gamma >= 1.0; gamma = 1 is no decay: "
+                                f"give the optimizer the learning rate itself",
+                                f"飞桨的 {cls} 不接受 gamma >= 1.0。gamma = 1 就是不衰减，请直接"
+                                f"把学习率交给优化器。")))
 
 
 def _NO_KERAS_BOUNDARY(param: str) -> Line:
     return Line(None, when=lambda v: not v[param], why=Text(
         f"with no {param} the lr is constant, and Keras' PiecewiseConstantDecay needs at least "
         f"one boundary: give the optimizer the learning rate itself",
-        f"没有 {param} 时学习率保持不变，而 Keras 的 PiecewiseConstantDecay 至少需要一个边界："
-        f"直接把学习率交给优化器即可"))
+        f"没有 {param} 时学习率保持不变，而 Keras 的 PiecewiseConstantDecay 至少需要一个边界。"
+        f"请直接把学习率交给优化器。"))
 
 
 _KERAS_HOLDS_ZERO = Text("equal up to step num_training_steps; after it Keras holds 0 while "
@@ -123,6 +125,44 @@ def _warmup_lambda(decay: str, derive, when=None) -> tuple[Line, ...]:
 def _timescale(v: dict) -> int:
     # transformers: timescale None means num_warmup_steps, or 10,000 without a warm-up.
     return v["timescale"] if v["timescale"] is not None else v["num_warmup_steps"] or 10_000
+
+
+def _written(framework: str, spec: Schedule, params: dict, base_lr: float) -> str | None:
+    """Another entry's line in ``framework`` (nested in this one), None when it has none or it
+    needs a learner's function."""
+    from .frameworks import write
+
+    if not spec.trainable:
+        return None
+    return write(spec, framework, base_lr, params).text
+
+
+# Keras counts iterations: an entry stepped once per epoch decays every steps_per_epoch of them.
+_PER_EPOCH = Text("steps_per_epoch is the number of batches per epoch: Keras counts iterations, "
+                  "and staircase=True keeps the lr constant within an epoch, as one "
+                  "scheduler.step() per epoch does",
+                  "steps_per_epoch 是每个 epoch 的 batch 数：Keras 按迭代计数，staircase=True "
+                  "让学习率在一个 epoch 内保持不变，与每个 epoch 调用一次 scheduler.step() 相同")
+
+
+def _warmed(v: dict) -> bool:
+    """A SequentialLR that starts with a LinearLR warm-up up to the full lr (end_factor=1) that
+    ends exactly at the milestone, followed by one more schedule."""
+    s = v["schedulers"]
+    if len(s) != 2 or s[0][0].name != "LinearLR":
+        return False
+    warm = s[0][1]
+    return warm["end_factor"] == 1.0 and warm["total_iters"] == v["milestones"][0]
+
+
+def _paddle_after_warmup(v: dict) -> str | None:
+    """The Paddle line of the schedule after a SequentialLR's warm-up, when LinearWarmup can run
+    it (Paddle finds warm restarts' cycle with a float logarithm, which misses restarts when
+    T_mult > 1)."""
+    spec, params = v["schedulers"][1]
+    if spec.name == "CosineAnnealingWarmRestarts" and params["T_mult"] > 1:
+        return None
+    return _written("paddle", spec, params, v["base_lr"])
 
 
 def torch_plateau_floor(base_lr: float, factor: float, min_lr: float, eps: float,
@@ -169,13 +209,13 @@ def _check_one_cycle(p, steps):
     if pct * total <= 1:
         raise fail(f"pct_start * total_steps must be > 1 so the warm-up phase has a length, "
                    f"got {pct} * {total} = {pct * total:g}",
-                   f"pct_start * total_steps 必须大于 1，预热阶段才有长度，收到 {pct} * {total} = "
+                   f"pct_start * total_steps 必须大于 1，预热阶段才有长度，你给出的是 {pct} * {total} = "
                    f"{pct * total:g}")
     if p["three_phase"] and 2 * pct * total - 2 >= total - 1:
         raise fail(f"with three_phase=True, pct_start must leave room for the last phase: "
                    f"need 2 * pct_start * total_steps - 2 < total_steps - 1, got pct_start={pct}",
                    f"three_phase=True 时 pct_start 要给第三阶段留出长度：需要 "
-                   f"2 * pct_start * total_steps - 2 < total_steps - 1，收到 pct_start={pct}")
+                   f"2 * pct_start * total_steps - 2 < total_steps - 1，你给出的是 pct_start={pct}")
     # The lrs of the total_steps optimizer steps the cycle is for. (torch sets one more value
     # when stepped total_steps times, an extrapolation no step trains with: with
     # anneal_strategy="linear" it can even be negative.)
@@ -183,7 +223,7 @@ def _check_one_cycle(p, steps):
         raise fail(f"OneCycleLR runs for total_steps={total} optimizer steps, so steps must be "
                    f"in [1, {total}], got {steps}",
                    f"OneCycleLR 只用于 total_steps={total} 次优化器更新，steps 必须在 [1, {total}] "
-                   f"之间，收到 {steps}")
+                   f"之间，你给出的是 {steps}")
 
 
 def _check_plateau(p, steps):
@@ -191,7 +231,7 @@ def _check_plateau(p, steps):
         raise fail(f"metrics must hold one value per scheduler.step(): at least {steps - 1} "
                    f"values for {steps} steps, got {len(p['metrics'])}",
                    f"metrics 需要每次 scheduler.step() 一个值：{steps} 步至少需要 {steps - 1} 个，"
-                   f"收到 {len(p['metrics'])} 个")
+                   f"你给出的是 {len(p['metrics'])} 个")
 
 
 def _check_sequential(p, steps):
@@ -200,7 +240,7 @@ def _check_sequential(p, steps):
                    f"{len(p['schedulers'])} schedulers need {len(p['schedulers']) - 1} milestones, "
                    f"got {len(p['milestones'])}",
                    f"milestones 要比 schedulers 少一个：{len(p['schedulers'])} 个调度器需要 "
-                   f"{len(p['schedulers']) - 1} 个 milestones，收到 {len(p['milestones'])} 个")
+                   f"{len(p['schedulers']) - 1} 个 milestones，你给出的是 {len(p['milestones'])} 个")
 
 
 def _check_piecewise(p, steps):
@@ -212,14 +252,14 @@ def _check_piecewise(p, steps):
         raise fail(f"values must have one entry more than boundaries: {len(p['boundaries'])} "
                    f"boundaries need {len(p['boundaries']) + 1} values, got {len(p['values'])}",
                    f"values 要比 boundaries 多一个：{len(p['boundaries'])} 个边界需要 "
-                   f"{len(p['boundaries']) + 1} 个值，收到 {len(p['values'])} 个")
+                   f"{len(p['boundaries']) + 1} 个值，你给出的是 {len(p['values'])} 个")
 
 
 def _check_warmup_rises(p, steps):
     if p["end_lr"] <= p["start_lr"]:  # as Paddle, which owns the schedule
         raise fail(f"end_lr must be greater than start_lr: a warm-up rises, got start_lr="
                    f"{p['start_lr']}, end_lr={p['end_lr']}",
-                   f"end_lr 必须大于 start_lr：预热是上升的，收到 start_lr={p['start_lr']}、"
+                   f"end_lr 必须大于 start_lr：预热是上升的，你给出的是 start_lr={p['start_lr']}、"
                    f"end_lr={p['end_lr']}")
 
 
@@ -228,7 +268,7 @@ def _check_warmup_within(p, steps):
         raise fail(f"num_warmup_steps must be in [0, num_training_steps={p['num_training_steps']}]"
                    f", got {p['num_warmup_steps']}",
                    f"num_warmup_steps 必须在 [0, num_training_steps={p['num_training_steps']}] 之间，"
-                   f"收到 {p['num_warmup_steps']}")
+                   f"你给出的是 {p['num_warmup_steps']}")
 
 
 # --- PyTorch: torch.optim.lr_scheduler ------------------------------------------------------------
@@ -349,8 +389,16 @@ _add(
     code=_code(
         pytorch="torch.optim.lr_scheduler.ConstantLR(optimizer, factor={factor}, "
                 "total_iters={total_iters})",
+        keras=Line("keras.optimizers.schedules.PiecewiseConstantDecay(boundaries=[{last}], "
+                   "values={values})",
+                   derive=lambda v: dict(last=v["total_iters"] - 1,
+                                         values=[v["base_lr"] * v["factor"], v["base_lr"]])),
         paddle="paddle.optimizer.lr.LambdaDecay(learning_rate={base_lr}, lr_lambda=lambda t: "
                "{factor} if t < {total_iters} else 1.0)"),
+    notes=Text("Keras' PiecewiseConstantDecay keeps the first value up to and including its "
+               "boundary, so boundary total_iters - 1 ends it where torch does.",
+               "Keras 的 PiecewiseConstantDecay 在边界上仍取第一个值，所以边界写 total_iters - 1，"
+               "才与 torch 在同一步结束。"),
 )
 
 _add(
@@ -379,7 +427,17 @@ _add(
                    derive=lambda v: dict(start=v["base_lr"] * v["start_factor"],
                                          end=v["base_lr"] * v["end_factor"])),
         paddle="paddle.optimizer.lr.LinearLR(learning_rate={base_lr}, total_steps={total_iters}, "
-               "start_factor={start_factor}, end_factor={end_factor})"),
+               "start_factor={start_factor}, end_factor={end_factor})",
+        transformers=(Line("transformers.get_polynomial_decay_schedule_with_warmup(optimizer, "
+                           "num_warmup_steps=0, num_training_steps={total_iters}, lr_end={end}, "
+                           "power=1.0)",
+                           when=lambda v: v["start_factor"] == 1.0 and v["end_factor"] < 1.0,
+                           derive=lambda v: dict(end=v["base_lr"] * v["end_factor"])),
+                      Line(None, why=Text(
+                          "transformers' linear decay starts at the optimizer's lr and falls: it "
+                          "matches LinearLR only for start_factor=1 and end_factor < 1",
+                          "transformers 的线性衰减从优化器的学习率开始下降：只有 start_factor=1 且 "
+                          "end_factor < 1 时才与 LinearLR 一致")))),
     notes=Text("The ramp takes total_iters steps, not fewer: with total_iters=30 the factor "
                "reaches end_factor at step 30 and stays there.",
                "变化持续整整 total_iters 步：total_iters=30 时，因子在第 30 步才到达 end_factor，"
@@ -399,15 +457,19 @@ _add(
                   0.0, None, low_open=True, ui=(0.8, 1.0)),),
     code=_code(
         pytorch="torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma={gamma})",
-        keras="keras.optimizers.schedules.ExponentialDecay({base_lr}, decay_steps=1, "
-              "decay_rate={gamma})",
+        keras=Line("keras.optimizers.schedules.ExponentialDecay({base_lr}, "
+                   "decay_steps=steps_per_epoch, decay_rate={gamma}, staircase=True)",
+                   why=_PER_EPOCH),
         paddle=_paddle_gamma_below_one(
             "paddle.optimizer.lr.ExponentialDecay(learning_rate={base_lr}, gamma={gamma})",
             "ExponentialDecay")),
-    notes=Text("Keras' ExponentialDecay(decay_steps=k) computes decay_rate^(step/k): the same "
-               "curve, sampled per iteration instead of per epoch.",
-               "Keras 的 ExponentialDecay(decay_steps=k) 计算 decay_rate^(step/k)：同一条曲线，"
-               "只是按迭代而不是按 epoch 取值。"),
+    notes=Text("Keras' ExponentialDecay(decay_steps=k) computes decay_rate^(step/k) at every "
+               "iteration; staircase=True rounds step/k down, so with k = batches per epoch the "
+               "lr drops once per epoch, as torch's. Without it the lr also falls inside each "
+               "epoch.",
+               "Keras 的 ExponentialDecay(decay_steps=k) 在每次迭代计算 decay_rate^(step/k)；"
+               "staircase=True 把 step/k 向下取整，所以 k 取每个 epoch 的 batch 数时，学习率每个 "
+               "epoch 下降一次，与 torch 相同。不加它，学习率在 epoch 内部也会下降。"),
 )
 
 _add(
@@ -429,12 +491,18 @@ _add(
         keras="keras.optimizers.schedules.PolynomialDecay({base_lr}, decay_steps={total_iters}, "
               "end_learning_rate=0.0, power={power})",
         paddle="paddle.optimizer.lr.PolynomialDecay(learning_rate={base_lr}, "
-               "decay_steps={total_iters}, end_lr=0.0, power={power})"),
+               "decay_steps={total_iters}, end_lr=0.0, power={power})",
+        transformers=(Line("transformers.get_linear_schedule_with_warmup(optimizer, "
+                           "num_warmup_steps=0, num_training_steps={total_iters})",
+                           when=lambda v: v["power"] == 1.0),
+                      Line("transformers.get_polynomial_decay_schedule_with_warmup(optimizer, "
+                           "num_warmup_steps=0, num_training_steps={total_iters}, lr_end=0.0, "
+                           "power={power})"))),
 )
 
 _add(
     name="CosineAnnealingLR", owner="pytorch", unit=EPOCH, fn=F.cosine_annealing_lr,
-    run_length="T_max",
+    run_length="T_max", in_chain=True, chain_step=F.cosine_annealing_chain_step,
     title=Text("Cosine annealing", "余弦退火"),
     summary=Text("Follow half a cosine from the base lr down to eta_min over T_max steps.",
                  "在 T_max 步内沿半个余弦从初始学习率降到 eta_min。"),
@@ -455,11 +523,21 @@ _add(
                             "PyTorch's cosine climbs back up",
                             "在第 T_max 步之前相同；之后 Keras 停在下限，PyTorch 的余弦会重新升高")),
         paddle="paddle.optimizer.lr.CosineAnnealingDecay(learning_rate={base_lr}, T_max={T_max}, "
-               "eta_min={eta_min})"),
+               "eta_min={eta_min})",
+        transformers=(Line("transformers.get_cosine_schedule_with_warmup(optimizer, "
+                           "num_warmup_steps=0, num_training_steps={T_max})",
+                           when=lambda v: v["eta_min"] == 0),
+                      Line("transformers.get_cosine_with_min_lr_schedule_with_warmup(optimizer, "
+                           "num_warmup_steps=0, num_training_steps={T_max}, min_lr={eta_min})"))),
     notes=Text("Past T_max torch keeps following the cosine, so the lr climbs back up (period "
-               "2*T_max); Keras' CosineDecay stops at decay_steps and stays at alpha * lr.",
-               "超过 T_max 后 torch 继续沿余弦走，学习率会重新升高（周期 2*T_max）；Keras 的 "
-               "CosineDecay 在 decay_steps 处停下，之后保持 alpha * lr。"),
+               "2*T_max), as transformers' cosine does; Keras' CosineDecay stops at decay_steps "
+               "and stays at alpha * lr. torch computes it recursively from the lr the optimizer "
+               "holds (the chainable form), so inside a ChainedScheduler it scales the other "
+               "schedules' factors.",
+               "超过 T_max 后 torch 继续沿余弦走，学习率会重新升高（周期 2*T_max），transformers "
+               "的余弦也是这样；Keras 的 CosineDecay 在 decay_steps 处停下，之后保持 alpha * lr。"
+               "torch 从优化器当前的学习率递推计算它（链式写法），所以放进 ChainedScheduler 时，"
+               "它会与其他调度的因子相乘。"),
 )
 
 _add(
@@ -468,16 +546,16 @@ _add(
     fn=F.cosine_annealing_warm_restarts,
     title=Text("Cosine annealing with warm restarts (SGDR)", "带热重启的余弦退火（SGDR）"),
     summary=Text("Cosine cycles that jump back to the base lr; each cycle T_mult times longer.",
-                 "一个个余弦周期，每个周期结束时跳回初始学习率；下一个周期长 T_mult 倍。"),
+                 "一个个余弦周期，每个周期结束时跳回初始学习率；下一个周期的长度是上一个的 T_mult 倍。"),
     formula=r"\eta_t = \eta_{\min} + \tfrac{1}{2}(\eta_0 - \eta_{\min})"
             r"\left(1 + \cos\frac{\pi T_{cur}}{T_i}\right)",
     symbols=(ETA_T, ETA0, ETA_MIN,
              Symbol(r"T_{cur}", "steps since the last restart", "距离上次重启已经过的步数"),
-             Symbol("T_i", "length of the current cycle: T_0 T_mult^i",
-                    "当前周期的长度：T_0 T_mult^i"), T_SYM),
+             Symbol("T_i", "length of the current cycle: T_0 × T_mult^i",
+                    "当前周期的长度：T_0 × T_mult^i"), T_SYM),
     params=(_steps("T_0", 10, "length of the first cycle", "第一个周期的长度", ui=(1, 100)),
             _steps("T_mult", 1, "each cycle is this many times longer than the last",
-                   "每个周期比上一个长多少倍", ui=(1, 4)),
+                   "每个周期的长度是上一个的多少倍", ui=(1, 4)),
             _eta_min()),
     code=_code(
         pytorch="torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0={T_0}"
@@ -489,8 +567,15 @@ _add(
         paddle="paddle.optimizer.lr.CosineAnnealingWarmRestarts(learning_rate={base_lr}, "
                "T_0={T_0}«, T_mult={T_mult}»«, eta_min={eta_min}»)"),
     notes=Text("Keras adds m_mul, which also lowers the peak of each new cycle; m_mul=1.0 matches "
-               "torch.",
-               "Keras 还有 m_mul 参数，可让每个新周期的峰值变低；m_mul=1.0 时与 torch 相同。"),
+               "torch. transformers' get_cosine_with_hard_restarts_schedule_with_warmup is no "
+               "equivalent: it needs the run's length, and it finds the place in a cycle as "
+               "(num_cycles * progress) % 1.0 in floating point, which at some restarts lands at "
+               "the cycle's end (lr 0) instead of its start (T_0=5, num_cycles=22: step 75).",
+               "Keras 还有 m_mul 参数，可让每个新周期的峰值变低；m_mul=1.0 时与 torch 相同。"
+               "transformers 的 get_cosine_with_hard_restarts_schedule_with_warmup 不等价：它需要"
+               "知道训练总长，而且用浮点数 (num_cycles * progress) % 1.0 计算周期内的位置，在某些"
+               "重启处会落到周期末尾（学习率为 0），而不是周期开头（T_0=5、num_cycles=22 时的"
+               "第 75 步）。"),
 )
 
 _add(
@@ -591,8 +676,10 @@ _add(
                           ("total_steps={total_steps}", lambda v: v["total_steps"] is not None),
                           ("epochs={epochs}, steps_per_epoch={steps_per_epoch}", None))),
         paddle=(Line(None, when=lambda v: v["three_phase"] and v["pct_start"] >= 0.5, why=Text(
-                    "Paddle's OneCycleLR refuses three_phase=True with pct_start >= 0.5",
-                    "Paddle 的 OneCycleLR 在 three_phase=True 时不接受 pct_start >= 0.5")),
+                    "Paddle's OneCycleLR refuses three_phase=True with pct_start >= 0.5: use a "
+                    "pct_start below 0.5",
+                    "飞桨的 OneCycleLR 在 three_phase=True 时不接受 pct_start >= 0.5。请用小于 "
+                    "0.5 的 pct_start。")),
                 Line("paddle.optimizer.lr.OneCycleLR(max_learning_rate={max_lr}, "
                     "total_steps={total}, divide_factor={div_factor}, "
                     "end_learning_rate={end_lr}, phase_pct={pct_start}, "
@@ -614,6 +701,8 @@ _add(
                  "当被监控的指标不再改善时，把学习率乘上 factor。"),
     formula=r"\eta_{t+1} = \begin{cases} \max(\eta_t f,\ \eta_{\min}) & \text{more than } P "
             r"\text{ bad steps in a row} \\ \eta_t & \text{otherwise} \end{cases}",
+    formula_zh=r"\eta_{t+1} = \begin{cases} \max(\eta_t f,\ \eta_{\min}) & \text{连续超过 } P "
+               r"\text{ 次未改善} \\ \eta_t & \text{其他情况} \end{cases}",
     symbols=(ETA_T, Symbol("f", "reduction factor (factor)", "衰减因子（factor）"),
              Symbol("P", "bad steps tolerated (patience)",
                     "耐心值：能容忍的连续不改善次数（patience）"),
@@ -644,8 +733,8 @@ _add(
         keras=(Line(None, when=lambda v: v["threshold_mode"] == "rel" and v["threshold"] != 0,
                     why=Text("Keras' ReduceLROnPlateau has only an absolute threshold "
                              "(min_delta): use threshold_mode='abs' or threshold=0",
-                             "Keras 的 ReduceLROnPlateau 只有绝对阈值（min_delta）：请用 "
-                             "threshold_mode='abs' 或 threshold=0")),
+                             "Keras 的 ReduceLROnPlateau 只有绝对阈值（min_delta）。请用 "
+                             "threshold_mode='abs' 或 threshold=0。")),
                Line("keras.callbacks.ReduceLROnPlateau(monitor='val_loss', mode={mode}, "
                     "factor={factor}, patience={keras_patience}, cooldown={keras_cooldown}, "
                     "min_delta={threshold}, min_lr={keras_min_lr})",
@@ -654,17 +743,18 @@ _add(
                                           keras_min_lr=_keras_plateau_floor(v)))),
         paddle=(Line(None, when=lambda v: v["cooldown"] > 0, why=Text(
                     "Paddle's ReduceOnPlateau ignores the metric during cooldown, so a better "
-                    "value seen then never becomes its best: equal only with cooldown=0",
-                    "Paddle 的 ReduceOnPlateau 在冷却期内不看指标，那时出现的更好值不会被记为最好值："
-                    "只在 cooldown=0 时相同")),
+                    "value seen then never becomes its best: equal only with cooldown=0. Use "
+                    "cooldown=0",
+                    "飞桨的 ReduceOnPlateau 在冷却期内不看指标，其间出现的更好值不会记为最好值；"
+                    "只有 cooldown=0 时两者一致。请用 cooldown=0。")),
                 Line(None, when=lambda v: v["threshold_mode"] == "rel" and v["threshold"] != 0,
                      why=Text("Paddle computes a relative threshold as best - best * threshold, "
                               "which rounds differently from PyTorch's best * (1 - threshold): a "
                               "value exactly on the threshold counts differently. Use "
                               "threshold_mode='abs' or threshold=0",
-                              "Paddle 把相对阈值算成 best - best * threshold，与 PyTorch 的 "
-                              "best * (1 - threshold) 舍入不同：恰好落在阈值上的值判断不同。"
-                              "请用 threshold_mode='abs' 或 threshold=0")),
+                              "飞桨把相对阈值算成 best - best * threshold，与 PyTorch 的 "
+                              "best * (1 - threshold) 舍入不同，恰好落在阈值上的值判断结果不同。"
+                              "请用 threshold_mode='abs' 或 threshold=0。")),
                 Line("paddle.optimizer.lr.ReduceOnPlateau(learning_rate={base_lr}«, mode={mode}»"
                      "«, factor={factor}»«, patience={patience}»«, threshold={threshold}»"
                      "«, threshold_mode={threshold_mode}»«, min_lr={min_lr}»"
@@ -691,6 +781,8 @@ _add(
     summary=Text("Run schedule i until milestone i, then start schedule i+1 from its step 0.",
                  "在第 i 个里程碑前运行第 i 个调度器，之后从第 0 步开始运行下一个。"),
     formula=r"\eta_t = \eta^{(i)}_{t - m_{i}}\quad \text{for } m_i \le t < m_{i+1},\ m_0 = 0",
+    formula_zh=r"\eta_t = \eta^{(i)}_{t - m_{i}}\quad \text{当 } m_i \le t < m_{i+1} \text{ 时},\ "
+               r"m_0 = 0",
     symbols=(ETA_T, Symbol(r"\eta^{(i)}", "the i-th schedule's own curve", "第 i 个调度器自己的曲线"),
              Symbol("m_i", "milestones", "里程碑（milestones）"), T_SYM),
     params=(_SCHEDULERS_PARAM,
@@ -698,7 +790,41 @@ _add(
                   "切换到下一个调度器的步数", 1, None, required=True)),
     code=_code(
         pytorch="torch.optim.lr_scheduler.SequentialLR(optimizer, schedulers=[{schedulers}], "
-                "milestones={milestones})"),
+                "milestones={milestones})",
+        keras=(Line("keras.optimizers.schedules.CosineDecay({start}, decay_steps={T_max}, "
+                    "alpha={alpha}, warmup_target={base_lr}, warmup_steps={w})",
+                    when=lambda v: _warmed(v) and v["schedulers"][1][0].name == "CosineAnnealingLR",
+                    derive=lambda v: dict(
+                        start=v["base_lr"] * v["schedulers"][0][1]["start_factor"],
+                        T_max=v["schedulers"][1][1]["T_max"], w=v["milestones"][0],
+                        alpha=v["schedulers"][1][1]["eta_min"] / v["base_lr"]),
+                    exact_until=lambda v: v["milestones"][0] + v["schedulers"][1][1]["T_max"],
+                    why=Text("equal up to the end of the cosine; after it Keras holds the floor "
+                             "while PyTorch's cosine climbs back up",
+                             "在余弦结束之前相同；之后 Keras 停在下限，PyTorch 的余弦会重新升高")),
+               Line(None, why=Text(
+                   "Keras writes one sequence only: a LinearLR warm-up to the full lr "
+                   "(end_factor=1, total_iters equal to the milestone) followed by "
+                   "CosineAnnealingLR, as CosineDecay(warmup_target=..., warmup_steps=...). For "
+                   "another sequence write a LearningRateSchedule subclass (lesson 07)",
+                   "Keras 只能写出一种串联：先用 LinearLR 预热到完整的学习率（end_factor=1，"
+                   "total_iters 等于里程碑），再接 CosineAnnealingLR，写成 CosineDecay("
+                   "warmup_target=..., warmup_steps=...)。其他串联请写一个 "
+                   "LearningRateSchedule 子类（第 07 课）。"))),
+        paddle=(Line("paddle.optimizer.lr.LinearWarmup(learning_rate={inner}, warmup_steps={w}, "
+                     "start_lr={start}, end_lr={base_lr})",
+                     when=lambda v: _warmed(v) and _paddle_after_warmup(v) is not None,
+                     derive=lambda v: dict(
+                         inner=Raw(_paddle_after_warmup(v)), w=v["milestones"][0],
+                         start=v["base_lr"] * v["schedulers"][0][1]["start_factor"])),
+                Line(None, why=Text(
+                    "Paddle writes one sequence only: a LinearLR warm-up to the full lr "
+                    "(end_factor=1, total_iters equal to the milestone) followed by a schedule "
+                    "Paddle has, as LinearWarmup(learning_rate=<that schedule>). For another "
+                    "sequence write an LRScheduler subclass",
+                    "飞桨只能写出一种串联：先用 LinearLR 预热到完整的学习率（end_factor=1，"
+                    "total_iters 等于里程碑），再接一个飞桨也有的调度，写成 LinearWarmup("
+                    "learning_rate=<那个调度>)。其他串联请写一个 LRScheduler 子类。")))),
     notes=Text("Each schedule restarts from its own step 0 at its milestone, based on the "
                "optimizer's initial lr: a typical warm-up is LinearLR followed by "
                "CosineAnnealingLR.",
@@ -718,12 +844,25 @@ _add(
     params=(_SCHEDULERS_PARAM,),
     code=_code(
         pytorch="torch.optim.lr_scheduler.ChainedScheduler([{schedulers}], optimizer=optimizer)"),
-    notes=Text("Only schedules that multiply the running lr chain cleanly (ConstantLR, LinearLR, "
-               "StepLR, MultiStepLR, ExponentialLR, PolynomialLR, MultiplicativeLR); a schedule "
-               "that sets the lr outright overwrites the others.",
-               "只有把当前学习率乘上因子的调度器才能干净地链式组合（ConstantLR、LinearLR、StepLR、"
-               "MultiStepLR、ExponentialLR、PolynomialLR、MultiplicativeLR）；直接设定学习率的"
-               "调度器会覆盖其他调度器的效果。"),
+    notes=Text("A chain holds schedules whose get_lr works from the lr the optimizer holds now "
+               "(the chainable form): ConstantLR, LinearLR, StepLR, MultiStepLR, ExponentialLR, "
+               "PolynomialLR, MultiplicativeLR multiply it by their factor, and "
+               "CosineAnnealingLR scales it by its cosine's ratio. With eta_min=0 and up to "
+               "T_max the factors multiply; with eta_min > 0 the cosine scales only the part "
+               "above eta_min, and one step past each trough it adds a fixed amount, so the "
+               "chain is no longer a plain product (the curve here follows torch step by step; "
+               "past a trough, decays after the cosine can even drive torch's lr below 0, which "
+               "lrlessons refuses). "
+               "LambdaLR, CyclicLR, OneCycleLR and CosineAnnealingWarmRestarts set the lr "
+               "outright: in a chain each overwrites what the schedules before it did.",
+               "链中放的是 get_lr 从优化器当前学习率出发计算的调度（链式写法）：ConstantLR、"
+               "LinearLR、StepLR、MultiStepLR、ExponentialLR、PolynomialLR、MultiplicativeLR "
+               "把它乘上自己的因子，CosineAnnealingLR 把它乘上余弦的比值。eta_min=0 时，在 T_max "
+               "之前各因子相乘；eta_min > 0 时，余弦只缩放高出 eta_min 的部分，而且每过一个谷底"
+               "的下一步会加上一个固定量，所以整条链不再是简单的乘积（这里的曲线逐步照 torch 计算；过了谷底之后，"
+               "排在余弦后面的衰减甚至会让 torch 的学习率变成负数，lrlessons 会拒绝这样的链）。"
+               "LambdaLR、CyclicLR、OneCycleLR 和 CosineAnnealingWarmRestarts 直接设定学习率："
+               "放在链中时，每个都会覆盖排在它前面的调度的效果。"),
 )
 
 # --- PaddlePaddle: paddle.optimizer.lr ------------------------------------------------------------
@@ -737,6 +876,7 @@ _add(
     summary=Text("A given learning rate for each interval between boundaries.",
                  "在各个边界之间的区间里分别使用指定的学习率。"),
     formula=r"\eta_t = v_i \quad \text{for } b_{i-1} \le t < b_i",
+    formula_zh=r"\eta_t = v_i \quad \text{当 } b_{i-1} \le t < b_i \text{ 时}",
     symbols=(ETA_T, Symbol("b_i", "boundaries", "边界（boundaries）"),
              Symbol("v_i", "values: the lr of each interval", "每个区间的学习率（values）"), T_SYM),
     params=(Param("boundaries", [100, 200], "ints", "steps where the lr changes",
@@ -755,7 +895,7 @@ _add(
                "Paddle switches AT a boundary (step >= b); Keras one step later (step > b). "
                "PyTorch's MultiStepLR gives the same curve when the values form a geometric "
                "sequence: base lr values[0], gamma their ratio.",
-               "values 是学习率本身而不是因子，不使用优化器的初始学习率。Paddle 在边界上就切换"
+               "values 是学习率本身而不是因子，不使用优化器的初始学习率。飞桨在边界上就切换"
                "（step >= b）；Keras 晚一步（step > b）。当 values 构成等比数列时，PyTorch 的 "
                "MultiStepLR 给出同一条曲线：初始学习率取 values[0]，gamma 取公比。"),
 )
@@ -774,8 +914,9 @@ _add(
         paddle="paddle.optimizer.lr.NaturalExpDecay(learning_rate={base_lr}, gamma={gamma})",
         pytorch=Line("torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma={rate})",
                      derive=lambda v: dict(rate=math.exp(-v["gamma"]))),
-        keras=Line("keras.optimizers.schedules.ExponentialDecay({base_lr}, decay_steps=1, "
-                   "decay_rate={rate})", derive=lambda v: dict(rate=math.exp(-v["gamma"])))),
+        keras=Line("keras.optimizers.schedules.ExponentialDecay({base_lr}, "
+                   "decay_steps=steps_per_epoch, decay_rate={rate}, staircase=True)",
+                   derive=lambda v: dict(rate=math.exp(-v["gamma"])), why=_PER_EPOCH)),
     notes=Text("The same curve as ExponentialLR with gamma' = e^(-gamma).",
                "与 ExponentialLR 取 gamma' = e^(-gamma) 是同一条曲线。"),
 )
@@ -793,8 +934,9 @@ _add(
     code=_code(
         paddle="paddle.optimizer.lr.InverseTimeDecay(learning_rate={base_lr}, gamma={gamma})",
         pytorch="torch.optim.lr_scheduler.LambdaLR(optimizer, lambda t: 1 / (1 + {gamma} * t))",
-        keras="keras.optimizers.schedules.InverseTimeDecay({base_lr}, decay_steps=1, "
-              "decay_rate={gamma})"),
+        keras=Line("keras.optimizers.schedules.InverseTimeDecay({base_lr}, "
+                   "decay_steps=steps_per_epoch, decay_rate={gamma}, staircase=True)",
+                   why=_PER_EPOCH)),
 )
 
 _add(
@@ -804,7 +946,11 @@ _add(
     summary=Text("Polynomial decay from the base lr to end_lr; with cycle=True it starts over.",
                  "从初始学习率按多项式衰减到 end_lr；cycle=True 时会周期性地重新开始。"),
     formula=r"\eta_t = (\eta_0 - \eta_{end})\left(1 - \frac{\min(t, D)}{D}\right)^{p} + "
-            r"\eta_{end},\quad \text{cycle: } D = d \max\left(1, \left\lceil t / d \right\rceil\right)",
+            r"\eta_{end},\quad \text{with cycle=True: } D = d \max\left(1, \left\lceil t / d "
+            r"\right\rceil\right)",
+    formula_zh=r"\eta_t = (\eta_0 - \eta_{end})\left(1 - \frac{\min(t, D)}{D}\right)^{p} + "
+               r"\eta_{end},\quad \text{cycle=True 时：} D = d \max\left(1, \left\lceil t / d "
+               r"\right\rceil\right)",
     symbols=(ETA_T, ETA0, Symbol(r"\eta_{end}", "final lr (end_lr)", "最终学习率（end_lr）"),
              Symbol("d", "decay_steps", "衰减步数（decay_steps）"),
              Symbol("p", "power", "幂次（power）"), T_SYM),
@@ -823,14 +969,31 @@ _add(
         pytorch=(Line("torch.optim.lr_scheduler.PolynomialLR(optimizer, "
                       "total_iters={decay_steps}, power={power})",
                       when=lambda v: v["end_lr"] == 0 and not v["cycle"]),
-                 Line(None, why=Text("PyTorch's PolynomialLR always decays to 0 and never "
-                                     "restarts: it matches only end_lr=0 with cycle=False",
-                                     "PyTorch 的 PolynomialLR 总是衰减到 0、也不会重新开始："
-                                     "只在 end_lr=0 且 cycle=False 时相同")))),
+                 Line("torch.optim.lr_scheduler.LambdaLR(optimizer, lambda t: {a} * (1 - min(t, "
+                      "{decay_steps}) / {decay_steps}) ** {power} + {b})",
+                      when=lambda v: not v["cycle"], derive=lambda v: dict(
+                          a=(v["base_lr"] - v["end_lr"]) / v["base_lr"],
+                          b=v["end_lr"] / v["base_lr"])),
+                 Line("torch.optim.lr_scheduler.LambdaLR(optimizer, lambda t: {a} * (1 - t / "
+                      "({decay_steps} * max(1, math.ceil(t / {decay_steps})))) ** {power} + {b})",
+                      derive=lambda v: dict(a=(v["base_lr"] - v["end_lr"]) / v["base_lr"],
+                                            b=v["end_lr"] / v["base_lr"]))),
+        transformers=(Line("transformers.get_polynomial_decay_schedule_with_warmup(optimizer, "
+                           "num_warmup_steps=0, num_training_steps={decay_steps}, "
+                           "lr_end={end_lr}, power={power})",
+                           when=lambda v: not v["cycle"] and v["end_lr"] < v["base_lr"]),
+                      Line(None, why=Text(
+                          "transformers' polynomial decay never restarts and needs lr_end below "
+                          "the optimizer's lr: use cycle=False and end_lr below the learning rate",
+                          "transformers 的多项式衰减不会重新开始，并且要求 lr_end 小于优化器的"
+                          "学习率。请用 cycle=False，并让 end_lr 小于学习率。")))),
     notes=Text("With cycle=True each new cycle is a multiple of decay_steps long, so the lr jumps "
-               "up at every multiple and decays more slowly each time.",
+               "up at every multiple and decays more slowly each time. PyTorch's PolynomialLR "
+               "always decays to 0 and never restarts, so it is the PyTorch line only for "
+               "end_lr=0 and cycle=False; other values are written as a LambdaLR.",
                "cycle=True 时每个新周期的长度是 decay_steps 的倍数，所以学习率在每个倍数处跳高，"
-               "并且一次比一次衰减得慢。"),
+               "并且一次比一次衰减得慢。PyTorch 的 PolynomialLR 总是降到 0，也不会重新开始；只有 "
+               "end_lr=0 且 cycle=False 时两者一致，其他取值用 LambdaLR 来写。"),
 )
 
 _add(
@@ -850,11 +1013,19 @@ _add(
                      "min((t or 1) ** -0.5, t * {slope}))",
                      derive=lambda v: dict(scale=v["d_model"] ** -0.5,
                                            slope=v["warmup_steps"] ** -1.5))),
-    notes=Text("Paddle's learning_rate defaults to 1.0 here: the peak lr is d_model^-0.5 * "
-               "warmup_steps^-0.5 (about 7e-4 for 512 and 4000). At step 0 the lr is 0.",
-               "Paddle 里此处 learning_rate 默认是 1.0：峰值学习率为 d_model^-0.5 * "
-               "warmup_steps^-0.5（512 和 4000 时约 7e-4）。第 0 步的学习率为 0。"),
+    notes=Text("The peak, at step warmup_steps, is learning_rate * d_model^-0.5 * "
+               "warmup_steps^-0.5: 0.1 * (512 * 4000)^-0.5 ≈ 7e-5 with the lines above at their "
+               "defaults (Paddle's own default learning_rate, 1.0, gives ≈ 7e-4). At step 0 the "
+               "lr is 0.",
+               "峰值在第 warmup_steps 步，等于 learning_rate * d_model^-0.5 * "
+               "warmup_steps^-0.5：按上面各行的默认值是 0.1 * (512 * 4000)^-0.5 ≈ 7e-5（飞桨"
+               "自己的默认 learning_rate 为 1.0，对应约 7e-4）。第 0 步的学习率为 0。"),
 )
+
+_WARMS_TO_LR = Text("Paddle jumps to learning_rate when the warm-up ends, while Keras' "
+                    "PolynomialDecay holds end_lr: give end_lr the learning rate itself",
+                    "飞桨在预热结束时跳到 learning_rate，而 Keras 的 "
+                    "PolynomialDecay 停在 end_lr。请让 end_lr 等于学习率本身。")
 
 _add(
     name="LinearWarmup", span=50, owner="paddle", unit=ITER, fn=F.linear_warmup,
@@ -883,19 +1054,49 @@ _add(
                      "if t < {warmup_steps} else 1.0)",
                      derive=lambda v: dict(a=v["start_lr"] / v["base_lr"],
                                            b=(v["end_lr"] - v["start_lr"])
-                                           / (v["warmup_steps"] * v["base_lr"])))),
+                                           / (v["warmup_steps"] * v["base_lr"]))),
+        keras=(Line("keras.optimizers.schedules.PolynomialDecay({start_lr}, "
+                    "decay_steps={warmup_steps}, end_learning_rate={end_lr}, power=1.0)",
+                    when=lambda v: v["end_lr"] == v["base_lr"]),
+               Line(None, why=_WARMS_TO_LR)),
+        transformers=(Line("transformers.get_constant_schedule_with_warmup(optimizer, "
+                           "num_warmup_steps={warmup_steps})",
+                           when=lambda v: v["start_lr"] == 0 and v["end_lr"] == v["base_lr"]),
+                      Line(None, why=Text(
+                          "transformers' warm-up rises from 0 to the optimizer's lr: it matches "
+                          "only start_lr=0 with end_lr equal to the learning rate",
+                          "transformers 的预热从 0 升到优化器的学习率：只有 start_lr=0 且 end_lr "
+                          "等于学习率时才一致。")))),
     notes=Text("The ramp stops one step short of end_lr; from step warmup_steps on the lr is "
                "learning_rate. Paddle also accepts another schedule as learning_rate and starts "
                "it at its own step 0 when the warm-up ends; a ReduceOnPlateau there would get "
                "the step count as its metric, and warm restarts with T_mult > 1 miss restarts "
                "(Paddle finds their cycle with a float logarithm).",
                "预热在到达 end_lr 的前一步结束；从第 warmup_steps 步起学习率等于 learning_rate。"
-               "Paddle 也允许把另一个调度器传给 learning_rate，预热结束时它从自己的第 0 步开始；"
+               "飞桨也允许把另一个调度器传给 learning_rate，预热结束时它从自己的第 0 步开始；"
                "但 ReduceOnPlateau 放在这里会把步数当成指标，T_mult > 1 的热重启也会漏掉重启"
-               "（Paddle 用浮点对数计算周期）。"),
+               "（飞桨用浮点对数计算周期）。"),
 )
 
 # --- Hugging Face transformers --------------------------------------------------------------------
+
+
+def _paddle_warmup(decay: str, cls: str, arg: str, when=None) -> tuple[Line, ...]:
+    """A transformers warm-up + decay in Paddle: LinearWarmup from 0 around the decay written
+    ``decay`` (``{d}``: the decay's length), or the decay alone without a warm-up."""
+    both = (lambda v: True) if when is None else when
+    derive = lambda v: dict(d=v["num_training_steps"] - v["num_warmup_steps"])  # noqa: E731
+    return (Line(None, when=lambda v: v["num_training_steps"] == v["num_warmup_steps"],
+                 why=Text(f"with num_training_steps == num_warmup_steps there is no decay phase, "
+                          f"and Paddle's {cls} needs {arg} > 0: make num_training_steps larger "
+                          f"than num_warmup_steps",
+                          f"num_training_steps 等于 num_warmup_steps 时没有衰减阶段，而飞桨的 "
+                          f"{cls} 要求 {arg} 大于 0。请让 num_training_steps 大于 "
+                          f"num_warmup_steps。")),
+            Line("paddle.optimizer.lr.LinearWarmup(learning_rate=" + decay + ", "
+                 "warmup_steps={num_warmup_steps}, start_lr=0.0, end_lr={base_lr})",
+                 when=lambda v: both(v) and v["num_warmup_steps"] > 0, derive=derive),
+            Line(decay, when=both, derive=derive))
 
 # Slider ranges that cannot cross: any warm-up slider value fits in any training length.
 _WARM = _steps("num_warmup_steps", 10, "steps of linear warm-up from 0", "从 0 线性预热的步数",
@@ -921,7 +1122,10 @@ _add(
                      "num_training_steps={num_training_steps})",
         pytorch=_warmup_lambda("max(0.0, ({num_training_steps} - t) / {d})",
                                lambda v: dict(d=max(1, v["num_training_steps"]
-                                                    - v["num_warmup_steps"])))),
+                                                    - v["num_warmup_steps"]))),
+        paddle=_paddle_warmup(
+            "paddle.optimizer.lr.PolynomialDecay(learning_rate={base_lr}, decay_steps={d}, "
+            "end_lr=0.0, power=1.0)", "PolynomialDecay", "decay_steps")),
 )
 
 _add(
@@ -946,16 +1150,26 @@ _add(
                                lambda v: dict(d=max(1, v["num_training_steps"]
                                                     - v["num_warmup_steps"]),
                                               waves=2.0 * v["num_cycles"])),
+        paddle=(*_paddle_warmup("paddle.optimizer.lr.CosineAnnealingDecay(learning_rate={base_lr}, "
+                                "T_max={d})", "CosineAnnealingDecay", "T_max",
+                                when=lambda v: v["num_cycles"] == 0.5),
+                Line(None, why=Text("Paddle's CosineAnnealingDecay has no num_cycles: it matches "
+                                    "only num_cycles=0.5, one half cosine down to 0",
+                                    "飞桨的 CosineAnnealingDecay 没有 num_cycles，只有 "
+                                    "num_cycles=0.5（半个余弦降到 0）时才一致。请用 "
+                                    "num_cycles=0.5。"))),
         keras=(Line(None, when=lambda v: v["num_cycles"] != 0.5,
                     why=Text("Keras' CosineDecay has no num_cycles: it matches only "
                              "num_cycles=0.5, one half cosine down to 0",
-                             "Keras 的 CosineDecay 没有 num_cycles：只在 num_cycles=0.5"
-                             "（半个余弦降到 0）时相同")),
+                             "Keras 的 CosineDecay 没有 num_cycles，只有 num_cycles=0.5"
+                             "（半个余弦降到 0）时才一致。请用 num_cycles=0.5。")),
                Line(None, when=lambda v: v["num_training_steps"] == v["num_warmup_steps"],
                     why=Text("with num_training_steps == num_warmup_steps there is no decay "
-                             "phase, and Keras' CosineDecay needs decay_steps > 0",
+                             "phase, and Keras' CosineDecay needs decay_steps > 0: make "
+                             "num_training_steps larger than num_warmup_steps",
                              "num_training_steps 等于 num_warmup_steps 时没有衰减阶段，而 Keras "
-                             "的 CosineDecay 要求 decay_steps > 0")),
+                             "的 CosineDecay 要求 decay_steps 大于 0。请让 num_training_steps "
+                             "大于 num_warmup_steps。")),
                Line("keras.optimizers.schedules.CosineDecay({base_lr}, "
                     "decay_steps={num_training_steps})",
                     when=lambda v: v["num_warmup_steps"] == 0,
@@ -992,8 +1206,40 @@ _add(
                                  when=lambda v: _timescale(v) == v["num_warmup_steps"]),
                  *_warmup_lambda("1 / math.sqrt((t + {shift}) / {tau})",
                                  lambda v: dict(tau=_timescale(v),
-                                                shift=_timescale(v) - v["num_warmup_steps"])))),
+                                                shift=_timescale(v) - v["num_warmup_steps"]))),
+        # Noam's peak is learning_rate * (d_model * warmup_steps)^-0.5: d_model=1 and
+        # learning_rate = lr * sqrt(w) put it at lr, at step w, then 1/sqrt(t / w).
+        paddle=(Line("paddle.optimizer.lr.NoamDecay(d_model=1, warmup_steps={num_warmup_steps}, "
+                     "learning_rate={peak})",
+                     when=lambda v: v["num_warmup_steps"] > 0
+                     and _timescale(v) == v["num_warmup_steps"],
+                     derive=lambda v: dict(peak=v["base_lr"] * math.sqrt(v["num_warmup_steps"]))),
+                Line(None, why=Text("Paddle's NoamDecay decays from the end of its warm-up: it "
+                                    "matches only num_warmup_steps > 0 with timescale equal to it "
+                                    "(or None)",
+                                    "飞桨的 NoamDecay 从预热结束处开始衰减：只有 "
+                                    "num_warmup_steps > 0 且 timescale 等于它（或为 None）时才"
+                                    "一致。")))),
 )
+
+def _wsd_lambda(v: dict) -> dict:
+    """transformers' WSD factor as the body of a LambdaLR's lambda, written for these types."""
+    from .frameworks import plain
+
+    w, s, d = v["num_warmup_steps"], v["num_stable_steps"], v["num_decay_steps"]
+    up = f"t / {max(1, w)}"
+    warm = {"linear": up, "cosine": f"0.5 * (1 - math.cos(math.pi * {up}))",
+            "1-sqrt": f"1 - math.sqrt(1 - {up})"}[v["warmup_type"]]
+    p = f"(t - {w + s}) / {max(1, d)}"
+    waves = plain(2.0 * v["num_cycles"], exact=False)
+    decay = {"linear": f"1 - {p}", "cosine": f"0.5 * (1 + math.cos(math.pi * {waves} * {p}))",
+             "1-sqrt": f"1 - math.sqrt({p})"}[v["decay_type"]]
+    r = v["min_lr_ratio"]
+    if r:
+        rest = plain(1.0 - r, exact=False)
+        warm, decay = (f"max(0.0, {plain(r)} + {rest} * ({x}))" for x in (warm, decay))
+    return dict(warm=Raw(warm), decay=Raw(decay), stable_end=w + s, decay_end=w + s + d)
+
 
 _add(
     name="WarmupStableDecay", owner="transformers", unit=ITER, fn=F.warmup_stable_decay,
@@ -1004,6 +1250,9 @@ _add(
     formula=r"\eta_t = \eta_0 \begin{cases} r + (1 - r)\,u(t / w) & t < w \\ 1 & t < w + s \\ r + "
             r"(1 - r)\,d\left(\frac{t - w - s}{D}\right) & t < w + s + D \\ r & \text{after} "
             r"\end{cases}",
+    formula_zh=r"\eta_t = \eta_0 \begin{cases} r + (1 - r)\,u(t / w) & t < w \\ 1 & t < w + s \\ "
+               r"r + (1 - r)\,d\left(\frac{t - w - s}{D}\right) & t < w + s + D \\ r & "
+               r"\text{此后} \end{cases}",
     symbols=(ETA_T, ETA0, Symbol("w, s, D", "warm-up, stable and decay steps",
                                  "预热、平稳、衰减的步数"),
              Symbol("r", "min_lr_ratio", "最低学习率比例（min_lr_ratio）"),
@@ -1027,7 +1276,10 @@ _add(
                      "num_warmup_steps={num_warmup_steps}, num_stable_steps={num_stable_steps}, "
                      "num_decay_steps={num_decay_steps}«, warmup_type={warmup_type}»"
                      "«, decay_type={decay_type}»«, min_lr_ratio={min_lr_ratio}»"
-                     "«, num_cycles={num_cycles}»)"),
+                     "«, num_cycles={num_cycles}»)",
+        pytorch=Line("torch.optim.lr_scheduler.LambdaLR(optimizer, lambda t: {warm} if t < "
+                     "{num_warmup_steps} else 1.0 if t < {stable_end} else {decay} if t < "
+                     "{decay_end} else {min_lr_ratio})", derive=_wsd_lambda)),
 )
 
 # --- reading the catalogue ------------------------------------------------------------------------
@@ -1041,7 +1293,7 @@ def get(name: str) -> Schedule:
     close = difflib.get_close_matches(str(name).lower(), lowered, n=3, cutoff=0.5)
     close = [lowered[c] for c in close] or list(SCHEDULES)[:3]
     raise fail(f"unknown schedule {name!r}; closest: {', '.join(close)}",
-               f"未知的调度器 {name!r}；最接近的是：{', '.join(close)}")
+               f"调度目录中没有 {name!r}；最接近的是：{', '.join(close)}")
 
 
 def problems(spec: Schedule) -> list[str]:
@@ -1148,12 +1400,12 @@ def resolve(spec: Schedule, params: dict, steps: int | None = None) -> dict:
 def _resolve_members(spec: Schedule, members) -> list:
     if isinstance(members, (str, bytes)) or not hasattr(members, "__iter__") or not members:
         raise fail(f"schedulers must be a non-empty list of (name, params) pairs, got {members!r}",
-                   f"schedulers 必须是非空的 (名称, 参数) 列表，收到 {members!r}", TypeError)
+                   f"schedulers 必须是非空的 (名称, 参数) 列表，你给出的是 {members!r}", TypeError)
     out = []
     for i, item in enumerate(members):
         if not (isinstance(item, (tuple, list)) and len(item) == 2 and isinstance(item[1], dict)):
             raise fail(f"schedulers[{i}] must be a (name, params) pair, got {item!r}",
-                       f"schedulers[{i}] 必须是 (名称, 参数字典)，收到 {item!r}", TypeError)
+                       f"schedulers[{i}] 必须是 (名称, 参数字典)，你给出的是 {item!r}", TypeError)
         member = get(item[0])
         if not _may_hold(spec, member, i):
             allowed = ", ".join(n for n, s in SCHEDULES.items() if _may_hold(spec, s, i))
@@ -1224,7 +1476,8 @@ def code(name: str, framework: str = "pytorch", base_lr: float = 0.1, **params) 
         have = ", ".join(spec.code)
         known = ", ".join(FRAMEWORKS)
         raise fail(f"{name} has no {framework} line; it has: {have} (frameworks: {known})",
-                   f"{name} 没有 {framework} 写法；已有：{have}（框架：{known}）")
+                   f"{name} 没有 {framework} 写法。它有这些框架的写法：{have}"
+                   f"（framework 可取 {known}）")
     written = write(spec, framework, check_base_lr(base_lr), resolve(spec, _with_metric(spec,
                                                                                           params)))
     if written.text is None:

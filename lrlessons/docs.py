@@ -4,16 +4,36 @@ every symbol explained, parameters, the line to write in each framework, and the
 from __future__ import annotations
 
 from .catalogue import check_base_lr, get, resolve
-from .frameworks import FRAMEWORKS, write
-from .i18n import pick, tr
+from .frameworks import FRAMEWORKS, FRAMEWORKS_ZH, Written, write
+from .i18n import language, pick, tr
+from .params import Text
+
+
+def framework_label(key: str) -> str:
+    """A framework's name as the learner's language writes it (飞桨 is PaddlePaddle's)."""
+    return tr(FRAMEWORKS[key], FRAMEWORKS_ZH.get(key, FRAMEWORKS[key]))
+
+
+def shown_code(written: Written, table: bool = False) -> str:
+    """A written line as Markdown: its imports first (``import math``), then the line, each in
+    backticks, so what a learner copies runs as written."""
+    spans = [*written.import_lines, written.text]
+    if table:
+        spans = [x.replace("|", "\\|") for x in spans]
+    return tr("; ", "；").join(f"`{x}`" for x in spans)
+
+
+def _sentence(zh: str) -> str:
+    return zh if zh.endswith(("。", "！", "？")) else zh + "。"
 
 
 def card(name: str, base_lr: float = 0.1, **params) -> str:
     """The Markdown card of ``name``; ``base_lr`` and ``params`` fill the code lines."""
     spec = get(name)
-    lines = [f"#### {pick(vars(spec.title))}" + tr(f" (`{spec.name}`)", f"（`{spec.name}`）"), "",
+    # zh titles may end in a parenthesis (带热重启的余弦退火（SGDR）): no second one after it.
+    lines = [f"#### {pick(vars(spec.title))}" + tr(f" (`{spec.name}`)", f"：`{spec.name}`"), "",
              pick(vars(spec.summary)), "",
-             f"$${spec.formula}$$", ""]
+             f"$${spec.formula_in(language())}$$", ""]
     lines += [f"| {tr('symbol', '符号')} | {tr('meaning', '含义')} |", "|---|---|"]
     lines += [f"| ${s.latex}$ | {tr(s.en, s.zh)} |" for s in spec.symbols]
     if spec.params:
@@ -40,16 +60,17 @@ def framework_lines(name: str, base_lr: float = 0.1, **params) -> list[str]:
         params = {"metrics": [], **params}
     p, base_lr = resolve(spec, params), check_base_lr(base_lr)
     out, colon = [], tr(": ", "：")
-    for key, label in FRAMEWORKS.items():
+    for key in FRAMEWORKS:
         if key not in spec.code:
             continue
+        label = framework_label(key)
         written = write(spec, key, base_lr, p)
         if written.text is None:
-            why = pick(vars(written.why)) if written.why else ""
-            out.append(label + colon + tr(f"no line for these values: {why}",
-                                          f"这些参数下没有对应写法：{why}"))
+            why = written.why or Text("", "")
+            out.append(label + colon + tr(f"no line for these values: {why.en}",
+                                          f"这组参数没有对应写法。{_sentence(why['zh'])}"))
             continue
-        line = f"{label}{colon}`{written.text}`"
+        line = f"{label}{colon}{shown_code(written)}"
         if written.why is not None:
             line += tr(f" ({written.why.en})", f"（{written.why.zh}）")
         out.append(line)
@@ -110,7 +131,8 @@ def times_095(t):
     return 0.95
 
 
-# Parameters for the entries whose playground suggestion leaves a required one out.
+# Parameters for the entries whose playground suggestion leaves a required one out, or does not
+# suit a table read at lr 0.1 (the playground's LinearWarmup warms up to its own lr, 0.5).
 ROSETTA_EXAMPLES = {
     "LambdaLR": dict(lr_lambda=five_step_warmup),
     "MultiplicativeLR": dict(lr_lambda=times_095),
@@ -118,54 +140,83 @@ ROSETTA_EXAMPLES = {
                                      ("CosineAnnealingLR", dict(T_max=55))], milestones=[5]),
     "ChainedScheduler": dict(schedulers=[("ExponentialLR", dict(gamma=0.95)),
                                          ("ConstantLR", dict(factor=0.5, total_iters=5))]),
+    "LinearWarmup": dict(warmup_steps=5, start_lr=0.0, end_lr=0.1),
 }
 
 
-def rosetta_cells(base_lr: float = 0.1) -> dict[str, dict[str, tuple[str, str | None]]]:
-    """For every catalogue entry (with its playground suggestion, or ``ROSETTA_EXAMPLES``) and
-    every framework: ("line", the code ``lrlessons.code`` writes), ("none", None) when the
-    framework has no equivalent, or ("refused", why) when it has one but not for these values."""
+def _rosetta_written(base_lr: float) -> dict[str, dict[str, Written | None]]:
+    """Every entry (its example values) written in every framework; None: no line at all."""
     from .catalogue import SCHEDULES
-    from .frameworks import write
 
     out = {}
     for name, spec in SCHEDULES.items():
         params = dict(ROSETTA_EXAMPLES.get(name, spec.suggested))
         if spec.metric:
             params = {"metrics": [], **params}
-        p, row = resolve(spec, params), {}
-        for key in FRAMEWORKS:
-            if key not in spec.code:
-                row[key] = ("none", None)
-                continue
-            written = write(spec, key, check_base_lr(base_lr), p)
-            if written.text is None:
-                row[key] = ("refused", pick(vars(written.why)) if written.why else "")
+        p = resolve(spec, params)
+        out[name] = {key: write(spec, key, check_base_lr(base_lr), p) if key in spec.code
+                     else None for key in FRAMEWORKS}
+    return out
+
+
+def rosetta_cells(base_lr: float = 0.1) -> dict[str, dict[str, tuple[str, str | None]]]:
+    """For every catalogue entry (with its playground suggestion, or ``ROSETTA_EXAMPLES``) and
+    every framework: ("line", the code ``lrlessons.code`` writes), ("none", None) when the
+    framework has no equivalent, or ("refused", why) when it has one but not for these values."""
+    out = {}
+    for name, row in _rosetta_written(base_lr).items():
+        out[name] = {}
+        for key, written in row.items():
+            if written is None:
+                out[name][key] = ("none", None)
+            elif written.text is None:
+                out[name][key] = ("refused", pick(vars(written.why)) if written.why else "")
             else:
-                row[key] = ("line", written.text)
-        out[name] = row
+                out[name][key] = ("line", written.text)
     return out
 
 
 def rosetta(base_lr: float = 0.1) -> str:
-    """A Markdown table: every schedule of the catalogue, one column per framework, with the line
-    that framework writes it in (run as written by the tests), "no equivalent" where it has
-    none, and a numbered note where it has one but not for the example values."""
-    head = "| " + tr("schedule", "调度") + " | " + " | ".join(FRAMEWORKS.values()) + " |"
-    lines, notes = [head, "|---|" + "---|" * len(FRAMEWORKS)], []
-    for name, row in rosetta_cells(base_lr).items():
+    """A Markdown table: every schedule of the catalogue, how often its ``step()`` is called,
+    then one column per framework with the line that framework writes it in (run as written by
+    the tests), "no equivalent" where it has none, and a numbered note where it has one but not
+    for the example values. Below it, what a step counts in each framework."""
+    from .catalogue import SCHEDULES
+
+    head = ("| " + tr("schedule", "调度") + " | " + tr("one step() per", "每次 step() 对应") + " | "
+            + " | ".join(framework_label(k) for k in FRAMEWORKS) + " |")
+    lines, notes = [head, "|---|---|" + "---|" * len(FRAMEWORKS)], []
+    for name, row in _rosetta_written(base_lr).items():
+        unit = tr("epoch", "一个 epoch") if SCHEDULES[name].unit == "epoch" else tr(
+            "batch", "一个 batch")
         cells = []
-        for kind, text in row.values():
-            if kind == "line":
-                cells.append("`" + text.replace("|", "\\|") + "`")
-            elif kind == "none":
+        for written in row.values():
+            if written is None:
                 cells.append(tr("no equivalent", "没有对应写法"))
-            else:
-                notes.append(text)
+            elif written.text is None:
+                notes.append(pick(vars(written.why)) if written.why else "")
                 cells.append(tr(f"not for these values ({len(notes)})",
                                 f"这组参数下没有（{len(notes)}）"))
-        lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
+            else:
+                cells.append(shown_code(written, table=True))
+        lines.append(f"| `{name}` | {unit} | " + " | ".join(cells) + " |")
     lines += [""] + [f"({i}) {why}" + "  " for i, why in enumerate(notes, 1)]
+    lines += ["", tr(
+        "Units: the PyTorch column counts the step() calls of the second column. A Keras "
+        "schedule counts optimizer iterations (batches): inside `fit`, "
+        "`ExponentialDecay(decay_steps=20)` decays every 20 batches, so in an epoch row multiply "
+        "its step counts by the batches per epoch (lines with `steps_per_epoch` already do). "
+        "Keras callbacks (`LearningRateScheduler`, `ReduceLROnPlateau`) act once per epoch. "
+        "Paddle and transformers count your `step()` calls; `paddle.Model.fit` calls `step()` "
+        "after every batch unless given `paddle.callbacks.LRScheduler(by_step=False, "
+        "by_epoch=True)`, and the Hugging Face Trainer once per optimizer step.",
+        "单位：PyTorch 一列按第二列所说的频率调用 step()。Keras 的调度按优化器的迭代（batch）"
+        "计数：在 `fit` 里，`ExponentialDecay(decay_steps=20)` 每 20 个 batch 衰减一次，所以在按 "
+        "epoch 调用的行里，要把其中的步数乘以每个 epoch 的 batch 数（写了 `steps_per_epoch` 的"
+        "行已经这样做了）。Keras 的回调（`LearningRateScheduler`、`ReduceLROnPlateau`）每个 "
+        "epoch 起作用一次。飞桨和 transformers 数的是你调用 `step()` 的次数；`paddle.Model.fit` "
+        "在每个 batch 之后都调用 `step()`，除非传入 `paddle.callbacks.LRScheduler(by_step=False, "
+        "by_epoch=True)`；Hugging Face 的 Trainer 则每次优化器更新调用一次。")]
     return "\n".join(lines)
 
 

@@ -62,6 +62,17 @@ def cosine_annealing_lr(t, base_lr, T_max, eta_min):
     return eta_min + (base_lr - eta_min) * (1 + np.cos(np.pi * t / T_max)) / 2
 
 
+def cosine_annealing_chain_step(t, lr, base_lr, T_max, eta_min):
+    """Step ``t`` of torch's CosineAnnealingLR.get_lr, its chainable form, from the running lr
+    ``lr`` (which other schedules of a chain may have moved): it scales lr - eta_min by the
+    cosine's ratio, except one step past each trough, where the ratio would divide by zero and
+    torch adds a fixed amount instead (so a chain's other factors restart from there)."""
+    if (t - 1 - T_max) % (2 * T_max) == 0:
+        return lr + (base_lr - eta_min) * (1 - math.cos(math.pi / T_max)) / 2
+    return ((1 + math.cos(math.pi * t / T_max)) / (1 + math.cos(math.pi * (t - 1) / T_max))
+            * (lr - eta_min) + eta_min)
+
+
 def cosine_annealing_warm_restarts(t, base_lr, T_0, T_mult, eta_min):
     if T_mult == 1:
         t_cur, t_i = t % T_0, np.full(t.shape, T_0)
@@ -171,11 +182,30 @@ def sequential_lr(t, base_lr, schedulers, milestones, curve_of):
 
 
 def chained_scheduler(t, base_lr, schedulers, curve_of):
-    """Every member multiplies the running lr, so the chain is base_lr times each member's factor."""
-    out = np.full(t.shape, float(base_lr))
-    for spec, params in schedulers:
-        out *= curve_of(spec, t, 1.0, params)
-    return out
+    """torch steps every member in turn on the shared lr. A member that multiplies the running lr
+    (no ``chain_step``) contributes its factor; while all do, the chain is base_lr times each
+    member's factor. A member with a ``chain_step`` (CosineAnnealingLR) moves the lr its own way,
+    so the chain is followed step by step, in member order, as torch does."""
+    if not any(spec.chain_step for spec, _ in schedulers):
+        out = np.full(t.shape, float(base_lr))
+        for spec, params in schedulers:
+            out *= curve_of(spec, t, 1.0, params)
+        return out
+    last = int(t.max()) if len(t) else 0
+    every = np.arange(last + 1, dtype=np.int64)
+    factors = [None if spec.chain_step else curve_of(spec, every, 1.0, params)
+               for spec, params in schedulers]
+    lr = float(base_lr) * math.prod(float(f[0]) for f in factors if f is not None)
+    out = np.empty(last + 1)
+    out[0] = lr
+    for k in range(1, last + 1):
+        for (spec, params), f in zip(schedulers, factors):
+            if f is None:
+                lr = spec.chain_step(k, lr, base_lr, **params)
+            elif f[k - 1] != 0:  # a factor that reached 0 stays there: torch leaves the lr
+                lr = lr * (f[k] / f[k - 1])
+        out[k] = lr
+    return out[t]
 
 
 # --- PaddlePaddle (paddle.optimizer.lr) -----------------------------------------------------------

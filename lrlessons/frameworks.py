@@ -1,9 +1,10 @@
 """How each framework writes a catalogue entry, and the object that very line builds.
 
 ``write`` fills an entry's ``Line`` (``lrlessons.params.Line``) with plain values: the text a
-card, an explorer or the rosetta table shows. ``build`` runs that text, as written, in a namespace
-holding the framework module, ``optimizer``, ``math``, ``bisect`` and the learner's functions, so
-what the course shows is what runs; the tests compare every built object with ``curve()``.
+card, an explorer or the rosetta table shows. ``run`` runs that text, as written, in a namespace
+holding only what a learner already has (the framework module, ``optimizer``, ``steps_per_epoch``
+and the learner's functions) after the imports the line itself shows (``import math``), so what
+the course shows is what runs; the tests compare every built object with ``curve()``.
 
 >>> from lrlessons import SCHEDULES
 >>> write(SCHEDULES["MultiStepLR"], "keras", 0.1, dict(milestones=[30, 80], gamma=0.1)).text
@@ -13,17 +14,19 @@ what the course shows is what runs; the tests compare every built object with ``
 from __future__ import annotations
 
 import keyword
-import math
 import numbers
 import re
 from dataclasses import dataclass
 
-from .params import Line, Schedule, Text, fail
+from .params import Line, Raw, Schedule, Text, fail
 
 FRAMEWORKS = {"pytorch": "PyTorch", "keras": "Keras 3", "paddle": "PaddlePaddle",
               "transformers": "Hugging Face transformers"}
 # Names a line may use besides its framework's module; a learner's function never takes them.
-_RESERVED = {"optimizer", "torch", "keras", "paddle", "transformers", "math", "bisect"}
+_RESERVED = {"optimizer", "steps_per_epoch", "torch", "keras", "paddle", "transformers", "math",
+             "bisect"}
+# Standard modules a line may use: a card shows ``import <module>`` next to such a line.
+IMPORTABLE = ("bisect", "math")
 _OPTIONAL = re.compile(r"«([^«»]*)»")
 _FIELD = re.compile(r"\{(\w+)\}")
 
@@ -32,21 +35,27 @@ _FIELD = re.compile(r"\{(\w+)\}")
 class Written:
     """An entry written in one framework: ``text`` (None when the framework cannot write these
     parameters), ``why`` (the reason, or where the line stops being equal), ``exact_until`` (the
-    last step the line reproduces, None: all) and ``names`` (identifier -> the learner's
-    function the text refers to)."""
+    last step the line reproduces, None: all), ``names`` (identifier -> the learner's
+    function the text refers to) and ``imports`` (standard modules the text uses, which a card
+    shows as ``import <module>``)."""
 
     framework: str
     text: str | None
     why: Text | None
     exact_until: int | None
     names: dict
+    imports: tuple[str, ...] = ()
+
+    @property
+    def import_lines(self) -> list[str]:
+        return [f"import {m}" for m in self.imports]
 
 
 def plain(value, names: dict | None = None, exact: bool = True) -> str:
     """``value`` as a Python literal a learner can copy. Floats keep every digit when ``exact``
     (what the learner passed), else 15 significant digits (values lrlessons derived, where
     0.1 * 0.1 would otherwise print as 0.010000000000000002)."""
-    if isinstance(value, bool) or value is None:
+    if isinstance(value, bool) or value is None or isinstance(value, Raw):
         return str(value)
     if isinstance(value, numbers.Integral):
         return str(int(value))
@@ -106,9 +115,10 @@ def write(spec: Schedule, framework: str, base_lr: float, params: dict,
             if missing:
                 return Written(framework, None, Text(
                     f"{', '.join(missing)} has no {FRAMEWORKS[framework]} line, so neither has "
-                    f"{spec.name} built from it",
-                    f"{'、'.join(missing)} 没有 {FRAMEWORKS[framework]} 写法，用它组合的 "
-                    f"{spec.name} 也就没有"), None, names)
+                    f"{spec.name} built from it: use schedules that have one",
+                    f"{'、'.join(missing)} 没有"
+                    f"{_spaced(FRAMEWORKS_ZH.get(framework, FRAMEWORKS[framework]))}写法，用它"
+                    f"组合的 {spec.name} 也就没有。请换成有这种写法的调度。"), None, names)
             shown[key] = ", ".join(w.text for w in members)
         elif spec_kind(spec, key) == "series":
             continue  # data (a metric per step) is passed to step(), never written in the line
@@ -125,18 +135,19 @@ def write(spec: Schedule, framework: str, base_lr: float, params: dict,
     text = _OPTIONAL.sub(optional, line.template)
     text = _FIELD.sub(lambda m: shown[m.group(1)], text)
     until = line.exact_until(values) if line.exact_until else None
-    return Written(framework, text, line.why, until, names)
+    imports = tuple(m for m in IMPORTABLE if re.search(rf"(?<![\w.]){m}\.", text))
+    return Written(framework, text, line.why, until, names, imports)
 
 
 def spec_kind(spec: Schedule, key: str) -> str | None:
     return next((p.kind for p in spec.params if p.name == key), None)
 
 
-def namespace(framework: str, optimizer=None) -> dict:
-    """What a line may refer to: its framework's module, optimizer, math and bisect."""
-    import bisect
-
-    ns = {"math": math, "bisect": bisect}
+def namespace(framework: str, optimizer=None, steps_per_epoch: int = 1) -> dict:
+    """What a learner has before a line runs: its framework's module and optimizer (PyTorch),
+    or ``steps_per_epoch`` (Keras; 1: one scheduler step per iteration, as ``curve()`` counts).
+    Modules such as ``math`` are not here: the line's card shows their import."""
+    ns = {}
     if framework in ("pytorch", "transformers"):
         import torch
 
@@ -151,6 +162,7 @@ def namespace(framework: str, optimizer=None) -> dict:
         from .keras_bridge import _keras
 
         ns["keras"] = _keras()
+        ns["steps_per_epoch"] = steps_per_epoch
     elif framework == "paddle":
         from .paddle_bridge import _paddle
 
@@ -158,21 +170,35 @@ def namespace(framework: str, optimizer=None) -> dict:
     return ns
 
 
-def run(written: Written, optimizer=None):
-    """Evaluate a written line as a learner would run it; returns the framework's object."""
+def run(written: Written, optimizer=None, steps_per_epoch: int = 1):
+    """Run a written line as a learner would: its imports, then the line; returns the
+    framework's object."""
     if written.text is None:
         raise refusal(written)
-    ns = namespace(written.framework, optimizer)
+    ns = namespace(written.framework, optimizer, steps_per_epoch)
     ns.update(written.names)
+    for line in written.import_lines:
+        exec(line, ns)  # noqa: S102 - "import math", as the card shows it
     return eval(written.text, ns)  # noqa: S307 - our own catalogue's line, filled with literals
+
+
+# A framework's Chinese name where it differs (飞桨 is PaddlePaddle's).
+FRAMEWORKS_ZH = {"paddle": "飞桨"}
 
 
 def refusal(written: Written, name: str = "") -> Exception:
     label = FRAMEWORKS.get(written.framework, written.framework)
+    zh = FRAMEWORKS_ZH.get(written.framework, label)
     if written.why is None:
-        return fail(f"{name} has no {label} line", f"{name} 没有 {label} 写法")
+        return fail(f"{name} has no {label} line", f"{name} 没有{_spaced(zh)}写法")
+    why = written.why.zh if written.why.zh.endswith("。") else written.why.zh + "。"
     return fail(f"{name} cannot be written in {label} with these values: {written.why.en}",
-                f"{name} 在这些参数下无法用 {label} 写出：{written.why.zh}")
+                f"这组参数下，{name} 无法用{_spaced(zh)}写出。{why}")
 
 
-__all__ = ["FRAMEWORKS", "Written", "namespace", "pick", "plain", "refusal", "run", "write"]
+def _spaced(word: str) -> str:
+    """A Latin name between Chinese words gets spaces around it; a Chinese one does not."""
+    return word if "\u4e00" <= word[0] <= "\u9fff" else f" {word} "
+
+
+__all__ = ["FRAMEWORKS", "FRAMEWORKS_ZH", "IMPORTABLE", "Written", "namespace", "pick", "plain", "refusal", "run", "write"]

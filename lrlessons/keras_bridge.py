@@ -139,8 +139,10 @@ def _drive_plateau(callback, base_lr: float, metrics: list, steps: int) -> np.nd
 def _require_equivalent(spec: Schedule) -> None:
     if "keras" not in spec.code:
         have = ", ".join(n for n, s in SCHEDULES.items() if "keras" in s.code)
-        raise fail(f"{spec.name} has no Keras 3 equivalent; entries with one: {have}",
-                   f"{spec.name} 在 Keras 3 中没有对应的调度器；有对应的是：{have}")
+        raise fail(f"{spec.name} has no Keras 3 equivalent; use one of the entries that have one "
+                   f"({have}) or write a LearningRateSchedule subclass (lesson 07)",
+                   f"{spec.name} 在 Keras 3 中没有对应写法。请改用有对应写法的调度（{have}），"
+                   f"或者自己写一个 LearningRateSchedule 子类（第 07 课）。")
 
 
 def _build(spec: Schedule, base_lr: float, p: dict):

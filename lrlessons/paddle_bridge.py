@@ -21,7 +21,7 @@ def _paddle():
         import paddle
     except ImportError:
         raise fail("PaddlePaddle is not installed: pip install paddlepaddle==3.3.1 (CPU build)",
-                   "没有安装 PaddlePaddle：pip install paddlepaddle==3.3.1（CPU 版）",
+                   "没有安装飞桨（PaddlePaddle）：pip install paddlepaddle==3.3.1（CPU 版）",
                    ImportError) from None
     return paddle
 
@@ -47,7 +47,7 @@ def paddle_scheduler(name: str, base_lr: float = 0.1, **params):
     spec = get(name)
     base_lr = check_base_lr(base_lr)
     if "paddle" not in spec.code:
-        raise fail(f"{name} has no PaddlePaddle line", f"{name} 没有 PaddlePaddle 写法")
+        raise fail(f"{name} has no PaddlePaddle line", f"{name} 没有飞桨写法")
     if spec.metric:
         params = {"metrics": [], **params}
     written = write(spec, "paddle", base_lr, resolve(spec, params))

@@ -58,6 +58,8 @@ class Param:
     def range_text(self) -> str:
         if self.kind == "choice":
             return "{" + ", ".join(repr(c) for c in self.choices) + "}"
+        if self.kind == "bool":
+            return "{True, False}"
         lo = "-inf" if self.low is None else _num(self.low)
         hi = "inf" if self.high is None else _num(self.high)
         left = "(" if self.low is None or self.low_open else "["
@@ -84,12 +86,12 @@ class Param:
         if self.kind == "bool":
             if not isinstance(value, (bool, np.bool_)):
                 raise fail(f"{self.name} must be True or False, got {value!r}",
-                           f"{self.name} 必须是 True 或 False，收到 {value!r}", TypeError)
+                           f"{self.name} 必须是 True 或 False，你给出的是 {value!r}", TypeError)
             return bool(value)
         if self.kind == "choice":
             if value not in self.choices:
                 raise fail(f"{self.name} must be one of {self.range_text}, got {value!r}",
-                           f"{self.name} 必须是 {self.range_text} 之一，收到 {value!r}")
+                           f"{self.name} 必须是 {self.range_text} 之一，你给出的是 {value!r}")
             return value
         if self.kind == "ints":
             return self._increasing([_as_int(self.name, v) for v in _as_list(self.name, value)])
@@ -98,7 +100,7 @@ class Param:
         if self.kind == "callable":
             if not callable(value):
                 raise fail(f"{self.name} must be a function of the step, got {value!r}",
-                           f"{self.name} 必须是一个以步数为参数的函数，收到 {value!r}", TypeError)
+                           f"{self.name} 必须是一个以步数为参数的函数，你给出的是 {value!r}", TypeError)
             return value
         return value  # "schedulers" is checked by the catalogue, which knows the names
 
@@ -109,7 +111,7 @@ class Param:
             en, zh = (f" ({self.range_note.en})", f"（{self.range_note.zh}）") \
                 if self.range_note else ("", "")
             raise fail(f"{self.name} must be in {self.range_text}, got {_num(v)}{en}",
-                       f"{self.name} 必须在 {self.range_text} 之间，收到 {_num(v)}{zh}")
+                       f"{self.name} 必须在 {self.range_text} 之间，你给出的是 {_num(v)}{zh}")
         return v
 
     def _increasing(self, values: list[int]) -> list[int]:
@@ -117,7 +119,7 @@ class Param:
             self._in_range(v)
         if any(b <= a for a, b in zip(values, values[1:])):
             raise fail(f"{self.name} must be strictly increasing, got {values}",
-                       f"{self.name} 必须严格递增，收到 {values}")
+                       f"{self.name} 必须严格递增，你给出的是 {values}")
         return values
 
 
@@ -139,6 +141,10 @@ class Symbol:
     latex: str
     en: str
     zh: str
+
+
+class Raw(str):
+    """Code a ``derive`` wrote (another entry's line, nested in this one): filled in as is."""
 
 
 @dataclass(frozen=True)
@@ -176,6 +182,8 @@ class Schedule:
     - ``members``: ``"sequence"`` or ``"chain"`` for a schedule made of other schedules;
       ``in_chain`` / ``in_sequence`` say where this entry may sit inside one (``in_sequence``:
       ``"any"``, ``"first"`` (it continues from the running lr, so only first) or ``"never"``);
+    - ``chain_step``: for a chainable entry that does not just multiply the running lr, how one
+      torch step moves it, ``chain_step(t, lr, base_lr, **params)`` (CosineAnnealingLR);
     - ``length``: how many steps the schedule runs (stepping further is an error), or None;
     - ``run_length``: the parameter a training run fills with its own number of steps;
     - ``suggested``: starting values for the 60-epoch training playground.
@@ -192,16 +200,22 @@ class Schedule:
     fn: Callable
     code: dict[str, tuple[Line, ...]]
     notes: Text | None = None
+    formula_zh: str | None = None  # the formula for Chinese readers, where it holds words
     uses_base_lr: bool = True
     check: Callable[[dict, int | None], None] | None = None  # cross-parameter rules
     span: int = 100  # steps that show the schedule's whole shape at its defaults (plots, sliders)
     metric: bool = False
     members: str | None = None
     in_chain: bool = False
+    chain_step: Callable | None = None
     in_sequence: str = "any"
     length: Callable[[dict], int | None] | None = None
     run_length: str | None = None
     suggested: dict = field(default_factory=dict)
+
+    def formula_in(self, lang: str) -> str:
+        """The LaTeX formula in ``lang`` (its words translated; symbols are shared)."""
+        return Text(self.formula, self.formula_zh or self.formula)[lang]
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -231,24 +245,24 @@ def _as_int(name: str, value: Any) -> int:
         if isinstance(value, numbers.Real) and float(value).is_integer():
             return int(value)
         raise fail(f"{name} must be an integer, got {value!r}",
-                   f"{name} 必须是整数，收到 {value!r}", TypeError)
+                   f"{name} 必须是整数，你给出的是 {value!r}", TypeError)
     return int(value)
 
 
 def _as_float(name: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise fail(f"{name} must be a number, got {value!r}",
-                   f"{name} 必须是数字，收到 {value!r}", TypeError)
+                   f"{name} 必须是数字，你给出的是 {value!r}", TypeError)
     v = float(value)
     if not math.isfinite(v):
         raise fail(f"{name} must be a finite number, got {v}",
-                   f"{name} 必须是有限的数，收到 {v}")
+                   f"{name} 必须是有限的数，你给出的是 {v}")
     return v
 
 
 def _as_list(name: str, value: Any) -> list:
     if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence, np.ndarray)):
         raise fail(f"{name} must be a list, got {value!r}",
-                   f"{name} 必须是列表，收到 {value!r}", TypeError)
+                   f"{name} 必须是列表，你给出的是 {value!r}", TypeError)
     return list(value)
 

@@ -54,7 +54,7 @@ def torch_scheduler(name: str, optimizer, **params):
     spec = get(name)
     if not isinstance(optimizer, torch.optim.Optimizer):
         raise fail(f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}",
-                   f"optimizer 必须是 torch.optim.Optimizer，收到 {type(optimizer).__name__}",
+                   f"optimizer 必须是 torch.optim.Optimizer，你给出的是 {type(optimizer).__name__}",
                    TypeError)
     group = optimizer.param_groups[0]
     base_lr = check_base_lr(group.get("initial_lr", group["lr"]))  # a warm-up may have set 0

@@ -166,6 +166,15 @@ def entry(draw, name: str):
     else:
         cap = min(STEP_CAP, 2 * _longest(spec, params) + 10)
     steps = draw(st.integers(1, cap))
+    if spec.members == "chain":
+        # torch can drive a chain holding a cosine with eta_min > 0 below 0: curve() refuses it
+        # (tests/test_catalogue.py); such draws are not a line to compare.
+        from lrlessons import curve
+
+        try:
+            curve(name, steps, **params)
+        except ValueError:
+            assume(False)
     return params, steps
 
 

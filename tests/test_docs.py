@@ -41,3 +41,68 @@ def test_instructor_guides_in_both_languages():
     zh = (REPO / "docs" / "instructor_guide.zh.md").read_text()
     for lesson in LESSONS:
         assert f"../notebooks/zh/{lesson}" in zh
+
+
+# --- every code line a card shows runs as written, its imports included ---------------------------
+
+CARD_LINE = re.compile(r"^(?:- )?(?P<label>[^:：]+)[:：](?P<rest>.*)$")
+
+
+def card_examples():
+    from lrlessons import SCHEDULES
+    from lrlessons.docs import ROSETTA_EXAMPLES
+
+    out = [(n, dict(ROSETTA_EXAMPLES.get(n, s.suggested))) for n, s in SCHEDULES.items()]
+    # values whose lines need an import (bisect, math) or another form
+    out += [("PolynomialDecay", dict(decay_steps=20, end_lr=0.001, cycle=True)),
+            ("WarmupStableDecay", dict(decay_type="1-sqrt", warmup_type="cosine",
+                                       min_lr_ratio=0.1))]
+    return out
+
+
+@pytest.mark.parametrize("name, params", card_examples(),
+                         ids=lambda x: x if isinstance(x, str) else "")
+def test_every_card_line_runs_as_written_in_a_fresh_namespace(name, params, request):
+    """The code spans of a card's line, copied in order into a namespace that holds only what a
+    learner has (the framework module, ``optimizer``, ``steps_per_epoch``, their own functions):
+    the imports the card shows run, then the line builds the framework's object."""
+    import lrlessons
+    from lrlessons.docs import framework_label, framework_lines
+    from lrlessons.frameworks import FRAMEWORKS
+
+    labels = {framework_label(k): k for k in FRAMEWORKS}
+    learner = {k: v for k, v in params.items() if callable(v)}
+    learner = {getattr(f, "__name__", k): f for k, f in learner.items()}
+    for line in framework_lines(name, **params):
+        m = CARD_LINE.match(line)
+        spans = re.findall(r"`([^`]+)`", m["rest"])
+        if not spans:  # no line for these values: the card says why instead
+            continue
+        framework = labels[m["label"]]
+        if framework != "pytorch":
+            request.getfixturevalue(framework)
+        ns = dict(learner)
+        if framework in ("pytorch", "transformers"):
+            import torch
+
+            ns.update(torch=torch, optimizer=lrlessons.make_optimizer(0.1))
+            if framework == "transformers":
+                import transformers
+
+                ns["transformers"] = transformers
+        elif framework == "keras":
+            import keras
+
+            ns.update(keras=keras, steps_per_epoch=3)
+        else:
+            import paddle
+
+            ns["paddle"] = paddle
+        *imports, expression = spans
+        for statement in imports:
+            assert statement.startswith("import "), line
+            exec(statement, ns)
+        assert eval(expression, ns) is not None, line
+        needed = {mod for mod in ("math", "bisect") if re.search(rf"(?<![\w.]){mod}\.",
+                                                                 expression)}
+        assert needed == {s.split()[1] for s in imports}, line

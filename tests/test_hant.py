@@ -237,7 +237,7 @@ def test_cards_hints_and_errors():
         lrlessons.curve("StepLR", steps=10, step_size=0)
     # The error itself stays English / Simplified; a widget shows the learner's half.
     assert "step_size must be in [1, inf), got 0 / step_size 必须在" in str(err.value)
-    assert i18n.message(err.value) == "step_size 必須在 [1, inf) 之間，收到 0"
+    assert i18n.message(err.value) == "step_size 必須在 [1, inf) 之間，你給出的是 0"
 
 
 def test_use_language_names_the_choices():

@@ -218,6 +218,10 @@ EXAMPLES = {
     "PolynomialDecay": {"decay_steps": 15, "end_lr": 1e-3, "power": 1.5, "cycle": True},
     "WarmupCosine": {"num_warmup_steps": 8, "num_training_steps": 40},
     "LinearLR": {"start_factor": 1.0, "end_factor": 0.25, "total_iters": 30},
+    "ConstantLR": {"factor": 0.25, "total_iters": 6},
+    "LinearWarmup": {"warmup_steps": 8, "start_lr": 0.0, "end_lr": 0.3},  # the lr of the test
+    "SequentialLR": {"schedulers": [("LinearLR", {"start_factor": 0.1, "total_iters": 6}),
+                                    ("CosineAnnealingLR", {"T_max": 40})], "milestones": [6]},
 }
 
 
