@@ -128,3 +128,70 @@ def test_adams_first_step_moves_every_weight_by_the_learning_rate():
     adam.step()
     np.testing.assert_allclose(w.detach().abs().numpy(), 0.5, rtol=1e-4)
     assert np.array_equal(np.sign(w.detach().numpy()), -np.sign(w.grad.numpy()))
+
+
+# --- section 3's statements about LinearLR and ChainedScheduler, on torch itself -----------------
+
+
+def test_linear_lr_refuses_a_start_factor_of_0():
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    with pytest.raises(ValueError, match="greater than 0"):
+        torch.optim.lr_scheduler.LinearLR(optimizer, start_factor=0.0, total_iters=10)
+
+
+def _chained(second, steps=90):
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    warmup = torch.optim.lr_scheduler.LinearLR(optimizer, start_factor=0.1, total_iters=10)
+    chain = torch.optim.lr_scheduler.ChainedScheduler([warmup, second(optimizer)])
+    return np.asarray(step_torch(optimizer, chain, steps))
+
+
+def test_cosine_annealing_is_chainable_and_lambda_lr_overwrites():
+    warm = 0.1 + 0.9 * np.minimum(np.arange(90), 10) / 10
+    cosine = 0.5 * (1 + np.cos(np.pi * np.arange(90) / 90))
+    got = _chained(lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=90))
+    np.testing.assert_allclose(got, 0.1 * warm * cosine, rtol=1e-12, atol=1e-15)
+    # LambdaLR sets base_lr * factor outright: the warm-up's factor is lost after step 0.
+    got = _chained(lambda o: torch.optim.lr_scheduler.LambdaLR(
+        o, lambda t: 0.5 * (1 + math.cos(math.pi * t / 90))))
+    np.testing.assert_allclose(got[1:], 0.1 * cosine[1:], rtol=1e-12, atol=1e-15)
+    assert not np.allclose(got[1:10], 0.1 * (warm * cosine)[1:10])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_lessons_chain_cell_prints_true(lang):
+    cell = code_cell(lang, "torch.optim.lr_scheduler.ChainedScheduler([")
+    namespace = {"torch": torch, "lrlessons": lrlessons}
+    exec(cell, namespace)  # noqa: S102 - the lesson's own cell
+    assert namespace["np"].allclose(namespace["chained"], namespace["product"], rtol=1e-12,
+                                    atol=1e-15)
+
+
+def test_step_99_is_the_last_step_of_a_100_step_warmup_then_cosine():
+    lr = lrlessons.curve("SequentialLR", 101, milestones=[10], schedulers=[
+        ("LinearLR", dict(start_factor=0.1, total_iters=10)), ("CosineAnnealingLR", dict(T_max=90))])
+    assert f"{lr[99]:.1e}" == "3.0e-05" and lr[100] < 1e-12
+    longer = lrlessons.curve("SequentialLR", 100, milestones=[10], schedulers=[
+        ("LinearLR", dict(start_factor=0.1, total_iters=10)), ("CosineAnnealingLR", dict(T_max=100))])
+    assert round(float(longer[99]), 3) == 0.003
+
+
+def test_an_epoch_at_lr_0_still_moves_the_optimizer_state():
+    """The weights stand still at lr 0, but momentum, Adam's m, v and step, and BatchNorm move."""
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.BatchNorm1d(4), torch.nn.Linear(4, 1))
+    for opt in (torch.optim.SGD(model.parameters(), lr=0.0, momentum=0.9),
+                torch.optim.Adam(model.parameters(), lr=0.0)):
+        weights = [p.detach().clone() for p in model.parameters()]
+        stats = model[1].running_mean.clone()
+        model(torch.randn(8, 2)).pow(2).mean().backward()
+        opt.step()
+        assert all(torch.equal(w, p) for w, p in zip(weights, model.parameters()))
+        assert not torch.equal(stats, model[1].running_mean)
+        state = opt.state[model[0].weight]
+        if isinstance(opt, torch.optim.SGD):
+            assert state["momentum_buffer"].abs().sum() > 0
+        else:
+            assert float(state["step"]) == 1 and state["exp_avg"].abs().sum() > 0
+            assert state["exp_avg_sq"].abs().sum() > 0
+        opt.zero_grad()

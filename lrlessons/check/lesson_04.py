@@ -156,7 +156,7 @@ def noam(peak, half_step, d_model: int, warmup_steps: int, learning_rate: float 
         return ex.wrong(f"{shown} is not the peak lr.", f"{shown} 不是峰值学习率。", key)
     step = whole(half_step)
     if step is None:
-        return ex.wrong(f"Got {half_step!r}.", f"收到 {half_step!r}。", "whole")
+        return ex.wrong(f"Got {half_step!r}.", f"你给出的是 {half_step!r}。", "whole")
     if step == half:
         return ex.ok(f"Right: the peak {fmt(top)} at step {top_at}, and from step {half} on the "
                      f"lr is at most half of it: t^-0.5 halves when t grows fourfold.",
