@@ -169,3 +169,59 @@ def test_the_momentum_figure_has_both_panels():
                                                                               np.full(5, 0.8))})
     assert len(fig.axes) == 2
     assert fig.axes[1].get_ylabel().startswith("momentum")
+
+
+# --- the Keras class survives model.save / load_model; momentum=0 is switched on ---------------
+
+
+def test_the_lessons_class_survives_model_save_and_load(keras, tmp_path):
+    cls = notebook_class()  # registers it, as running the cell does
+    clr = cls(base_lr=0.01, max_lr=0.1, step_size_up=20, step_size_down=30)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=clr, momentum=0.9),
+                  loss="sparse_categorical_crossentropy")
+    model.save(tmp_path / "clr.keras")
+    reloaded = keras.models.load_model(tmp_path / "clr.keras")
+    assert reloaded.optimizer.get_config()["learning_rate"]["registered_name"] == \
+        "course>TriangularCLR"
+    np.testing.assert_array_equal(lrlessons.keras_values(reloaded.optimizer, 120),
+                                  lrlessons.keras_values(clr, 120))
+
+
+def test_an_unregistered_class_does_not_load(keras, tmp_path):
+    """What registering fixes: the same class without the decorator fails in load_model."""
+    nb = nbformat.read(NOTEBOOKS / "en" / LESSON, as_version=4)
+    source = next(c.source for c in nb.cells if "class TriangularCLR" in c.source)
+    source = source.replace('@keras.saving.register_keras_serializable(package="course")\n', "")
+    source = source.replace("class TriangularCLR", "class UnregisteredCLR")
+    namespace: dict = {}
+    exec(compile(source, "unregistered", "exec"), namespace)  # noqa: S102 - the lesson, altered
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=namespace["UnregisteredCLR"](
+        0.01, 0.1, 20)), loss="sparse_categorical_crossentropy")
+    model.save(tmp_path / "clr.keras")
+    with pytest.raises(TypeError):
+        keras.models.load_model(tmp_path / "clr.keras")
+
+
+@pytest.mark.parametrize("make", [
+    lambda o: torch.optim.lr_scheduler.CyclicLR(o, base_lr=0.01, max_lr=0.1),
+    lambda o: torch.optim.lr_scheduler.OneCycleLR(o, max_lr=0.1, total_steps=10)])
+def test_plain_sgd_gets_momentum_from_cyclic_and_one_cycle(make):
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1, momentum=0.0)
+    make(optimizer)
+    assert optimizer.param_groups[0]["momentum"] in (0.9, 0.95)
+    kept = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1, momentum=0.0)
+    torch.optim.lr_scheduler.CyclicLR(kept, base_lr=0.01, max_lr=0.1, cycle_momentum=False)
+    assert kept.param_groups[0]["momentum"] == 0.0
+
+
+def test_exercise_1_solution_is_torchs_triangular2():
+    nb = nbformat.read(NOTEBOOKS / "en" / LESSON, as_version=4)
+    source = next(c.source for c in nb.cells if "def my_cyclic" in c.source)
+    namespace: dict = {}
+    exec(source, namespace)  # noqa: S102 - the lesson's solution cell
+    got = [namespace["my_cyclic"](t) for t in range(80)]
+    np.testing.assert_allclose(got, lrlessons.torch_curve(
+        "CyclicLR", 80, base_lr=0.01, max_lr=0.1, step_size_up=5, step_size_down=15,
+        mode="triangular2"), rtol=1e-12)

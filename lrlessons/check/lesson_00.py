@@ -109,7 +109,7 @@ def loop(fn: Callable, epochs: int = 8, batches: int = 4) -> Result:
     expected = np.repeat(curve("StepLR", epochs, base_lr=0.1, step_size=3, gamma=0.5), batches)
     used = numbers(answer.value)
     if used is None:
-        return ex.wrong(f"Got {answer.value!r}.", f"收到的是 {answer.value!r}。", "not lrs")
+        return ex.wrong(f"Got {answer.value!r}.", f"你给出的是 {answer.value!r}。", "not lrs")
     if used.shape != expected.shape:
         return ex.wrong(f"Expected {epochs} epochs x {batches} batches = {expected.size} "
                         f"values, got {used.size}.",

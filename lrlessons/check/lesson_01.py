@@ -51,7 +51,7 @@ def first_drop(answer, schedule, batches_per_epoch: int, steps: int = 10_000) ->
         [whole(v) for v in answer]
     if pair is None or len(pair) != 2 or None in pair:
         return ex.wrong(f"Expected (epoch, batch), got {answer!r}.",
-                        f"需要 (epoch, batch)，收到的是 {answer!r}。", "pair")
+                        f"需要 (epoch, batch)，你给出的是 {answer!r}。", "pair")
     epoch, batch = pair
     lr = keras_values(schedule, steps)
     lower = np.flatnonzero(lr < lr[0] * (1 - 1e-6))
@@ -61,14 +61,14 @@ def first_drop(answer, schedule, batches_per_epoch: int, steps: int = 10_000) ->
     if (epoch, batch) == divmod(step, batches_per_epoch):
         return ex.ok(f"Right: optimizer step {step} is the first at the lower rate, batch {batch} "
                      f"of epoch {epoch}.",
-                     f"正确：第 {step} 次优化器更新是第一个使用较低学习率的，即第 {epoch} 个 epoch "
-                     f"的第 {batch} 个 batch。")
+                     f"正确：第 {step + 1} 次优化器更新（从 0 数起的第 {step} 步）是第一个使用较低学习率"
+                     f"的，即第 {epoch} 个 epoch 的第 {batch} 个 batch。")
     given_step = epoch * batches_per_epoch + batch
     key = ("boundary" if given_step == step - 1 else
            "batch range" if batch >= batches_per_epoch or batch < 0 else "counting")
     return ex.wrong(f"(epoch {epoch}, batch {batch}) is optimizer step {given_step}; Keras first "
                     f"trains at the lower rate at another step.",
-                    f"（epoch {epoch}，batch {batch}）是第 {given_step} 次优化器更新；Keras 第一次"
+                    f"（epoch {epoch}，batch {batch}）是第 {given_step + 1} 次优化器更新；Keras 第一次"
                     f"使用较低学习率的不是这一步。", key, last=batches_per_epoch - 1)
 
 
@@ -109,7 +109,7 @@ def keras_callback(fn: Callable, name: str, steps: int, base_lr: float = 0.1,
     shown = ", ".join(f"{k}={v}" for k, v in params.items() if not callable(v))
     if bad.size == 0:
         return ex.ok(f"Keras now gives {name}({shown}) at all {steps} epochs.",
-                     f"现在 Keras 在全部 {steps} 个 epoch 都给出 {name}({shown})。")
+                     f"现在 Keras 在全部 {steps} 个 epoch 给出的学习率都与 {name}({shown}) 的曲线一致。")
     t = int(bad[0])
     # The tutorial's mistake: expected flat, Keras still falling (the cut applied again).
     compounding = 0 < t and expected[t] == expected[t - 1] and got[t] < got[t - 1]

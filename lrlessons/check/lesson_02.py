@@ -49,7 +49,7 @@ def restarts(T_0, epochs: int, T_mult: int, cycles: int) -> Result:
         return ex.not_written()
     t0 = whole(T_0)
     if t0 is None or t0 < 1:
-        return ex.wrong(f"Got {T_0!r}.", f"收到 {T_0!r}。", "whole")
+        return ex.wrong(f"Got {T_0!r}.", f"你给出的是 {T_0!r}。", "whole")
     lr = curve("CosineAnnealingWarmRestarts", epochs + 1, base_lr=1.0, T_0=t0, T_mult=T_mult)
     starts = [0, *(np.flatnonzero(np.diff(lr) > 0) + 1)]  # a restart jumps back up
     done = [s for s in starts[1:] if s <= epochs]
@@ -96,10 +96,10 @@ def schedule(answer, name: str, steps: int | None = None, base_lr: float = 0.1,
             return ex.not_written()
         got = numbers(answer)
         if got is None:
-            return ex.wrong(f"Got {answer!r}.", f"收到的是 {answer!r}。", "values")
+            return ex.wrong(f"Got {answer!r}.", f"你给出的是 {answer!r}。", "values")
         if got.shape != expected.shape:
             return ex.wrong(f"Expected {steps} values (steps 0 to {steps - 1}), got {got.size}.",
-                            f"需要 {steps} 个值（第 0 到第 {steps - 1} 步），收到 {got.size} 个。",
+                            f"需要 {steps} 个值（第 0 到第 {steps - 1} 步），你给出的是 {got.size} 个。",
                             "values")
     scale = float(np.max(np.abs(expected))) or 1.0
 
