@@ -122,6 +122,16 @@ def _warmup_lambda(decay: str, derive, when=None) -> tuple[Line, ...]:
     return lines
 
 
+def five_step_warmup(t):
+    """LambdaLR's example factor (the rosetta table): a 5-step linear warm-up."""
+    return min(1.0, (t + 1) / 5)
+
+
+def times_095(t):
+    """MultiplicativeLR's example factor (the rosetta table): 0.95 per step."""
+    return 0.95
+
+
 def _timescale(v: dict) -> int:
     # transformers: timescale None means num_warmup_steps, or 10,000 without a warm-up.
     return v["timescale"] if v["timescale"] is not None else v["num_warmup_steps"] or 10_000
@@ -275,6 +285,7 @@ def _check_warmup_within(p, steps):
 
 _add(
     name="LambdaLR", owner="pytorch", unit=EPOCH, fn=F.lambda_lr,
+    example=dict(lr_lambda=five_step_warmup),
     title=Text("Lambda schedule", "Lambda 自定义调度"),
     summary=Text("Any function of the step, times the base learning rate.",
                  "用任意以步数为输入的函数乘上初始学习率。"),
@@ -294,6 +305,7 @@ _add(
 
 _add(
     name="MultiplicativeLR", owner="pytorch", unit=EPOCH, fn=F.multiplicative_lr,
+    example=dict(lr_lambda=times_095),
     in_chain=True, in_sequence="first",
     title=Text("Multiplicative schedule", "乘法调度"),
     summary=Text("Each step multiplies the current learning rate by a factor you compute.",
@@ -777,6 +789,8 @@ _SCHEDULERS_PARAM = Param("schedulers", None, "schedulers", "[(name, params), ..
 _add(
     name="SequentialLR", owner="pytorch", unit=EPOCH, fn=F.sequential_lr, check=_check_sequential,
     members="sequence", in_sequence="never",
+    example=dict(schedulers=[("LinearLR", dict(start_factor=0.1, total_iters=5)),
+                             ("CosineAnnealingLR", dict(T_max=55))], milestones=[5]),
     title=Text("Sequential: one schedule after another", "串联：一个接一个"),
     summary=Text("Run schedule i until milestone i, then start schedule i+1 from its step 0.",
                  "在第 i 个里程碑前运行第 i 个调度器，之后从第 0 步开始运行下一个。"),
@@ -835,6 +849,8 @@ _add(
 _add(
     name="ChainedScheduler", owner="pytorch", unit=EPOCH, fn=F.chained_scheduler,
     members="chain", in_sequence="never",
+    example=dict(schedulers=[("ExponentialLR", dict(gamma=0.95)),
+                             ("ConstantLR", dict(factor=0.5, total_iters=5))]),
     title=Text("Chained: schedules multiplied", "链式：多个调度器相乘"),
     summary=Text("Step every schedule at once; their factors multiply.",
                  "每一步同时调用所有调度器，它们的因子相乘。"),
@@ -1031,6 +1047,8 @@ _add(
     name="LinearWarmup", span=50, owner="paddle", unit=ITER, fn=F.linear_warmup,
     check=_check_warmup_rises,
     suggested=dict(warmup_steps=5, start_lr=0.0, end_lr=0.5),
+    # At lr 0.1 the playground's end_lr would warm up to 0.4, then drop to 0.1.
+    example=dict(warmup_steps=5, start_lr=0.0, end_lr=0.1),
     title=Text("Linear warm-up", "线性预热"),
     summary=Text("Ramp linearly from start_lr to end_lr, then use the base learning rate.",
                  "从 start_lr 线性升到 end_lr，之后使用初始学习率。"),
@@ -1358,6 +1376,10 @@ def problems(spec: Schedule) -> list[str]:
     for key in spec.suggested:
         if key not in names:
             out.append(f"suggested names no parameter: {key!r}")
+    try:
+        resolve(spec, _with_metric(spec, spec.example_params))
+    except (ValueError, TypeError) as exc:
+        out.append(f"its example (example, else suggested) is refused: {exc}")
     return [f"{spec.name}: {problem}" for problem in out]
 
 

@@ -3,7 +3,7 @@ every symbol explained, parameters, the line to write in each framework, and the
 
 from __future__ import annotations
 
-from .catalogue import check_base_lr, get, resolve
+from .catalogue import check_base_lr, five_step_warmup, get, resolve, times_095  # noqa: F401
 from .frameworks import FRAMEWORKS, FRAMEWORKS_ZH, Written, write
 from .i18n import language, pick, tr
 from .params import Text
@@ -121,36 +121,13 @@ def show_table(curves: dict, at, row=None, mark: bool = True):
 # --- the rosetta table: every schedule in every framework ---------------------------------------
 
 
-def five_step_warmup(t):
-    """LambdaLR's example factor in the rosetta table: a 5-step linear warm-up."""
-    return min(1.0, (t + 1) / 5)
-
-
-def times_095(t):
-    """MultiplicativeLR's example factor in the rosetta table: 0.95 per step."""
-    return 0.95
-
-
-# Parameters for the entries whose playground suggestion leaves a required one out, or does not
-# suit a table read at lr 0.1 (the playground's LinearWarmup warms up to its own lr, 0.5).
-ROSETTA_EXAMPLES = {
-    "LambdaLR": dict(lr_lambda=five_step_warmup),
-    "MultiplicativeLR": dict(lr_lambda=times_095),
-    "SequentialLR": dict(schedulers=[("LinearLR", dict(start_factor=0.1, total_iters=5)),
-                                     ("CosineAnnealingLR", dict(T_max=55))], milestones=[5]),
-    "ChainedScheduler": dict(schedulers=[("ExponentialLR", dict(gamma=0.95)),
-                                         ("ConstantLR", dict(factor=0.5, total_iters=5))]),
-    "LinearWarmup": dict(warmup_steps=5, start_lr=0.0, end_lr=0.1),
-}
-
-
 def _rosetta_written(base_lr: float) -> dict[str, dict[str, Written | None]]:
     """Every entry (its example values) written in every framework; None: no line at all."""
     from .catalogue import SCHEDULES
 
     out = {}
     for name, spec in SCHEDULES.items():
-        params = dict(ROSETTA_EXAMPLES.get(name, spec.suggested))
+        params = spec.example_params
         if spec.metric:
             params = {"metrics": [], **params}
         p = resolve(spec, params)
@@ -160,7 +137,7 @@ def _rosetta_written(base_lr: float) -> dict[str, dict[str, Written | None]]:
 
 
 def rosetta_cells(base_lr: float = 0.1) -> dict[str, dict[str, tuple[str, str | None]]]:
-    """For every catalogue entry (with its playground suggestion, or ``ROSETTA_EXAMPLES``) and
+    """For every catalogue entry (with its ``example_params``) and
     every framework: ("line", the code ``lrlessons.code`` writes), ("none", None) when the
     framework has no equivalent, or ("refused", why) when it has one but not for these values."""
     out = {}

@@ -186,7 +186,10 @@ class Schedule:
       torch step moves it, ``chain_step(t, lr, base_lr, **params)`` (CosineAnnealingLR);
     - ``length``: how many steps the schedule runs (stepping further is an error), or None;
     - ``run_length``: the parameter a training run fills with its own number of steps;
-    - ``suggested``: starting values for the 60-epoch training playground.
+    - ``suggested``: starting values for the 60-epoch training playground;
+    - ``example``: the values a table or a test shows the entry with, where ``suggested`` does not
+      do (a required parameter it leaves out, a value that does not suit lr 0.1); see
+      ``example_params``.
     """
 
     name: str
@@ -212,6 +215,7 @@ class Schedule:
     length: Callable[[dict], int | None] | None = None
     run_length: str | None = None
     suggested: dict = field(default_factory=dict)
+    example: dict | None = None
 
     def formula_in(self, lang: str) -> str:
         """The LaTeX formula in ``lang`` (its words translated; symbols are shared)."""
@@ -222,6 +226,11 @@ class Schedule:
             if p.name == name:
                 return p
         raise KeyError(name)
+
+    @property
+    def example_params(self) -> dict:
+        """The entry's example values (``example``, else ``suggested``), a fresh dict."""
+        return dict(self.example if self.example is not None else self.suggested)
 
     @property
     def defaults(self) -> dict:

@@ -50,9 +50,8 @@ CARD_LINE = re.compile(r"^(?:- )?(?P<label>[^:：]+)[:：](?P<rest>.*)$")
 
 def card_examples():
     from lrlessons import SCHEDULES
-    from lrlessons.docs import ROSETTA_EXAMPLES
 
-    out = [(n, dict(ROSETTA_EXAMPLES.get(n, s.suggested))) for n, s in SCHEDULES.items()]
+    out = [(n, s.example_params) for n, s in SCHEDULES.items()]
     # values whose lines need an import (bisect, math) or another form
     out += [("PolynomialDecay", dict(decay_steps=20, end_lr=0.001, cycle=True)),
             ("WarmupStableDecay", dict(decay_type="1-sqrt", warmup_type="cosine",

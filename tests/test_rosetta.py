@@ -11,7 +11,7 @@ import pytest
 import lrlessons
 from lrlessons import SCHEDULES
 from lrlessons.catalogue import resolve
-from lrlessons.docs import ROSETTA_EXAMPLES, rosetta, rosetta_cells
+from lrlessons.docs import rosetta, rosetta_cells
 from lrlessons.frameworks import FRAMEWORKS, write
 from tests.test_frameworks import assert_equal_curves, framework_values
 
@@ -20,7 +20,7 @@ LINES = [(n, fw) for n, row in CELLS.items() for fw, (kind, _) in row.items() if
 
 
 def example(name: str) -> dict:
-    return dict(ROSETTA_EXAMPLES.get(name, SCHEDULES[name].suggested))
+    return SCHEDULES[name].example_params
 
 
 def test_every_schedule_has_one_row_with_every_framework():
@@ -139,7 +139,7 @@ def _torch_values(name, framework, steps, params, base_lr=0.1):
 
 
 def test_the_rosetta_linearwarmup_example_warms_up_to_the_learning_rate():
-    lr = lrlessons.curve("LinearWarmup", 10, **ROSETTA_EXAMPLES["LinearWarmup"])
+    lr = lrlessons.curve("LinearWarmup", 10, **example("LinearWarmup"))
     assert np.all(np.diff(lr) >= 0) and lr[-1] == 0.1
 
 
@@ -150,7 +150,7 @@ def test_keras_per_epoch_lines_decay_once_per_epoch(keras):
 
     found = []
     for name, spec in SCHEDULES.items():
-        params = dict(ROSETTA_EXAMPLES.get(name, spec.suggested))
+        params = spec.example_params
         if spec.metric or "keras" not in spec.code:  # callbacks act once per epoch already
             continue
         written = write(spec, "keras", 0.1, resolve(spec, params))
