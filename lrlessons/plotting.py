@@ -189,7 +189,10 @@ def step_xy(lr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def entry_label(name: str, params: dict) -> str:
     shown = ", ".join(f"{k}={_short(v)}" for k, v in params.items())
-    return f"{title_of(name)} ({shown})" if shown else title_of(name)
+    if not shown:
+        return title_of(name)
+    title = get(name).title  # full-width parentheses in Chinese (issue 20)
+    return plot_text(f"{title.en} ({shown})", f"{title.zh}（{shown}）")
 
 
 def as_entries(name_or_list, params: dict) -> list[tuple[str, dict]]:

@@ -258,7 +258,9 @@ def code_labels(source: str) -> list[str]:
                       for s in _strings(k.value)]
         elif isinstance(node, ast.Dict):
             found += [s for k in node.keys if k is not None for s in _strings(k) if " " in s]
-    return list(dict.fromkeys(found))  # a dict passed to lrlessons is walked twice
+    from lrlessons.plotting import LABELS  # keys lrlessons translates ("used", "formula")
+
+    return [s for s in dict.fromkeys(found) if s not in LABELS]  # a dict is walked twice
 
 
 def code_comments(source: str) -> list[str]:
@@ -320,10 +322,9 @@ KNOWN: dict[str, set[str]] = {
     # to be committed; remove an entry once its notebook passes (the xfail below shows XPASS).
     # 00 cell 14: the table's columns "optimizer.step(), then scheduler.step()"
     "00_learning_rate.ipynb": {"then"},
-    # 01 cell 10 "（多阶梯衰减，multi-step decay）" (a gloss after Chinese); cells 19, 33 curves
-    # labelled {"used": ..., "formula": ...} in the code both languages share (an (en, zh) pair
-    # fixes it); cell 21's card note says "Paddle" (catalogue)
-    "01_step_decay.ipynb": {"multi-step", "decay", "formula", "used", "Paddle"},
+    # 01 cell 10 "（多阶梯衰减，multi-step decay）" (a gloss after Chinese); cell 21's card note
+    # says "Paddle" (catalogue)
+    "01_step_decay.ipynb": {"multi-step", "decay", "Paddle"},
     # 02 cell 6 "（Paddle 的 … 文档…）"
     "02_cosine.ipynb": {"Paddle"},
     # 03: the Colab cell's comment in English (cell 1); tables "PyTorch ExponentialLR(0.95),
@@ -342,10 +343,9 @@ KNOWN: dict[str, set[str]] = {
     # 08 c16: the table's columns "w (steep)", "w (flat)"; c32's check message "betas"
     "08_adaptive_optimizers.ipynb": {"steep", "flat", "betas"},
     # 09: the Colab cell's comment; c36 "dropout", "pickle", "autocast" and c47-48 "all-reduce"
-    # in prose (code without backticks, or a term without a gloss); c50's curves "intended",
-    # "used"
+    # in prose (code without backticks, or a term without a gloss)
     "09_pitfalls.ipynb": {"only", "install", "the", "course", "library", "dropout", "pickle",
-                          "autocast", "all-reduce", "intended", "used"},
+                          "autocast", "all-reduce"},
     # 10: c21 a catalogue note with "Paddle"; c26's comment "# points"
     "10_capstone.ipynb": {"Paddle", "points"},
     # the catalogue (its helper): LambdaLR's title "Lambda 自定义调度"; docs.py's "Trainer"
@@ -381,13 +381,13 @@ def test_the_checker_catches_the_reviews_cases():
 
 def test_the_checker_reads_labels_lessons_pass():
     source = ('lrlessons.show_table({"Paddle (closed form)": a, ("used", "实际使用"): b})\n'
-              'lrlessons.plot_lrs({"intended": a, "used": b}, title="Keras 3")\n'
+              'lrlessons.plot_lrs({"intended": a, "used": b, "wanted": c}, title="Keras 3")\n'
               'lrlessons.show_values(rows, ["w (steep)", ("norm", "范数")])\n'
               'four = {"per epoch": a, "StepLR": b}\n'
               'lrlessons.explore_plateau("noisy plateau", factor=0.5)\n')
     labels = code_labels(source)
     assert sorted(w for s in labels for w in leftovers(s)) == \
-        sorted(["Paddle", "closed", "form", "intended", "used", "steep", "per"])
+        sorted(["Paddle", "closed", "form", "steep", "per", "wanted"])  # "used": a LABELS key
     assert "实际使用" in labels and "范数" in labels and "noisy plateau" not in labels
 
 
