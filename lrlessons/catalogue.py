@@ -1486,7 +1486,8 @@ def check_finite(name: str, lr: np.ndarray, rounding: float = 0.0) -> np.ndarray
 
 def code(name: str, framework: str = "pytorch", base_lr: float = 0.1, **params) -> str:
     """The line a learner writes for ``name`` in ``framework``, filled with these parameters and
-    run as written by the course's tests.
+    run as written by the course's tests. A line that uses ``math`` or ``bisect`` needs
+    ``import math`` / ``import bisect`` first: cards and the rosetta table show it next to the line.
 
     >>> code("MultiStepLR", "keras", milestones=[30, 80])
     'keras.optimizers.schedules.PiecewiseConstantDecay(boundaries=[29, 79], values=[0.1, 0.01, 0.001])'
