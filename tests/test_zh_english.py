@@ -76,8 +76,9 @@ def allowed_words() -> frozenset[str]:
     return frozenset(words)
 
 
-FORMULA_NAMES = {"sqrt", "exp", "log", "sin", "cos", "min", "max", "abs", "alpha", "beta",
-                 "gamma", "delta", "epsilon", "eta", "lambda", "rho", "sigma", "theta"}
+FORMULA_NAMES = {"sqrt", "exp", "log", "sin", "cos", "min", "max", "abs", "ceil", "floor",
+                 "alpha", "beta", "gamma", "delta", "epsilon", "eta", "lambda", "rho", "sigma",
+                 "theta"}
 
 
 def is_code(word: str, before: str, after: str) -> bool:
