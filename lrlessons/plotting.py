@@ -191,8 +191,12 @@ def entry_label(name: str, params: dict) -> str:
     shown = ", ".join(f"{k}={_short(v)}" for k, v in params.items())
     if not shown:
         return title_of(name)
-    title = get(name).title  # full-width parentheses in Chinese (issue 20)
-    return plot_text(f"{title.en} ({shown})", f"{title.zh}（{shown}）")
+    # One pair of parentheses (full-width in Chinese): a title that has its own, 带热重启的余弦退火
+    # （SGDR）, takes the parameters inside it, （SGDR；T_0=10）, never a second pair (issue 20).
+    en, zh = get(name).title.en, get(name).title.zh
+    en = f"{en[:-1]}; {shown})" if en.endswith(")") else f"{en} ({shown})"
+    zh = f"{zh[:-1]}；{shown}）" if zh.endswith("）") else f"{zh}（{shown}）"
+    return plot_text(en, zh)
 
 
 def as_entries(name_or_list, params: dict) -> list[tuple[str, dict]]:

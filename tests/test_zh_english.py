@@ -489,7 +489,8 @@ FIGURES = {
     "plot_curve": lambda: lrlessons.plot_curve("StepLR", 100, step_size=30, gamma=0.1,
                                                log="both"),
     "plot_curve_list": lambda: lrlessons.plot_curve(
-        [("StepLR", dict(step_size=30)), ("CosineAnnealingLR", dict(T_max=100))], 100, log=True),
+        [("StepLR", dict(step_size=30)), ("CosineAnnealingWarmRestarts", dict(T_0=10)),
+         ("OneCycleLR", dict(max_lr=0.1, total_steps=100))], 100, log=True),
     "plot_lrs": lambda: lrlessons.plot_lrs({("used", "实际使用"): _curve("StepLR", 40, step_size=10),
                                             "CosineAnnealingLR": _curve("CosineAnnealingLR", 40,
                                                                         T_max=40)}),
@@ -540,3 +541,17 @@ def test_zh_figures_hold_no_english(name, zh):
     found = [(w, t) for t in texts for w in leftovers(t)
              if w not in KNOWN.get(f"figure {name}", set())]
     assert not found, f"{name}: " + "; ".join(f"“{w}” in {t!r}" for w, t in found)
+    # one pair of full-width parentheses: no （…）（…）, no half-width pair after Chinese
+    doubled = [t for t in texts if re.search(
+        r"）\s*[（(]|[\u4e00-\u9fff] ?\((?!\))|\([^()]*[\u4e00-\u9fff][^()]*\)", t)]
+    if doubled and name in HALF_WIDTH_KNOWN:
+        pytest.xfail(HALF_WIDTH_KNOWN[name])
+    assert not doubled, f"{name}: {doubled}"
+
+
+# Half-width parentheses around Chinese still drawn, and why they wait (issue 20):
+HALF_WIDTH_KNOWN = {
+    "explore_optimizers": "the optimizers explorer's values line writes a show box as "
+                          "'0.001 (显示 ✓)' (explorers._settings); full-width parentheses change "
+                          "lesson 08's committed explorer output, to switch when 08 is re-executed",
+}
