@@ -66,6 +66,7 @@ _LAZY = {
     "plot_surfaces": "optimizer_views",
     "plot_effective_lr": "optimizer_views",
     "plot_bias_correction": "optimizer_views",
+    "reveal_bias_correction": "optimizer_views",
     "explore_optimizers": "optimizer_views",
     "show_keras_gaps": "optimizer_views",
     "show_defaults": "optimizer_views",

@@ -24,6 +24,7 @@ from .plotting import PALETTE, label, plot_text, style_axes, subplots
 
 SHOWN = ("sgd", "momentum", "adagrad", "rmsprop", "adam")  # AdamW needs a decay to differ
 STYLES = ("-", "--", "-.", ":", (0, (5, 1)))
+MARKERS = ("o", "s", "D", "^", "v")  # the end point of each path on the surfaces
 
 
 def _title(name: str) -> str:
@@ -60,7 +61,8 @@ def _clipped(w: np.ndarray, surface) -> np.ndarray:
 def plot_surfaces(names=SHOWN, surfaces=tuple(SURFACES), lrs: dict | None = None):
     """One panel per surface (``lrlessons.optimizers.SURFACES``): the path of each optimizer from
     the same start, at the surface's learning rate for it (``lrs``: {surface: {name: lr}} to
-    change some). The star marks the start, the cross the minimum."""
+    change some). The star marks the start, the cross the minimum, a filled marker in each
+    optimizer's colour where its path ends."""
     import matplotlib.pyplot as plt
 
     fig, axes = subplots(1, len(surfaces), figsize=(3.9 * len(surfaces), 4.4),
@@ -69,12 +71,18 @@ def plot_surfaces(names=SHOWN, surfaces=tuple(SURFACES), lrs: dict | None = None
         s = SURFACES[surface]
         chosen = {**s.lrs, **((lrs or {}).get(surface, {}))}
         _contours(ax, surface)
-        for name in names:
+        for i, name in enumerate(names):
             w = _clipped(on_surface(name, surface, lr=chosen[name]).w, surface)
-            ax.plot(*w.T, lw=1.5, label=f"{_title(name)} {chosen[name]:g}", **_look(name))
-        ax.plot(*s.start, "k*", ms=9)
+            # later paths thinner and on top, so a path that runs under another stays visible
+            # around it; each path's last point is marked (a path cut at the frame: no marker)
+            look = _look(name)
+            ax.plot(*w.T, lw=3.0 - 0.45 * i, alpha=0.9, zorder=2 + i,
+                    label=f"{_title(name)} {chosen[name]:g}",
+                    marker=MARKERS[i % len(MARKERS)], markevery=[len(w) - 1], ms=7, mec="white",
+                    mew=0.8, **look)
+        ax.plot(*s.start, "k*", ms=9, zorder=10)
         for m in _minima(surface):
-            ax.plot(*m, "k+", ms=11, mew=1.5)
+            ax.plot(*m, "k+", ms=11, mew=1.5, zorder=10)
         ax.set_title(plot_text(s.en, s.zh) + "\n" + plot_text(f"{s.steps} steps",
                                                               f"{s.steps} 步"), fontsize=9.5)
         ax.legend(fontsize=7.5, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.08),
@@ -92,7 +100,8 @@ def plot_effective_lr(steps: int = 1000, lr: float = 0.01, scales=(1.0, 0.1), se
     """The learning rate each parameter really gets (``effective_lr``) when two parameters see
     gradients of different sizes (``scales``, a noise without drift): Adagrad's keeps shrinking
     (as 1/sqrt(k)), RMSprop's and Adam's level off at about lr / scale; the parameter with the
-    smaller gradients gets the larger rate."""
+    smaller gradients gets the larger rate. Adam's is lr / (sqrt(v_hat) + eps), the factor in
+    front of m_hat, so RMSprop's uncorrected first steps show as about 10 times larger."""
     import matplotlib.pyplot as plt
 
     grads = random_gradients(steps, size=2, seed=seed, drift=0.0) * np.asarray(scales)
@@ -102,8 +111,8 @@ def plot_effective_lr(steps: int = 1000, lr: float = 0.01, scales=(1.0, 0.1), se
         look = _look(name)
         for j, (scale, ls) in enumerate(zip(scales, ("-", "--"))):
             ax.plot(np.arange(1, steps + 1), eff[:, j], color=look["color"], ls=ls, lw=1.6,
-                    label=f"{_title(name)}, " + plot_text(f"gradients ~{scale:g}",
-                                                          f"梯度约 {scale:g}"))
+                    label=plot_text(f"{_title(name)}, gradients ~{scale:g}",
+                                    f"{_title(name)}（梯度约 {scale:g}）"))
     ax.axhline(lr, color="#777777", lw=1, ls=":")
     ax.text(steps, lr * 1.1, f"lr = {lr:g}", ha="right", va="bottom", fontsize=8, color="#555555")
     ax.set_yscale("log")
@@ -147,6 +156,40 @@ def plot_bias_correction(steps: int = 60, lr: float = 0.01, betas=(0.9, 0.999), 
     return fig
 
 
+def uncorrected_steps(steps: int = 60, lr: float = 0.01, betas=(0.9, 0.999)) -> np.ndarray:
+    """The size of each step of Adam without bias correction, in units of lr, under a constant
+    gradient 1 (the left panel of ``plot_bias_correction``)."""
+    w, state, sizes = np.zeros(1), {}, []
+    for _ in range(steps):
+        new = adam_step(w, np.ones(1), state, lr, betas, bias_correction=False)
+        sizes.append(abs(new[0] - w[0]) / lr)
+        w = new
+    return np.array(sizes)
+
+
+def reveal_bias_correction(guess, steps: int = 60, lr: float = 0.01, betas=(0.9, 0.999)):
+    """Lesson 08's prediction: ``guess`` = (first step, tenth step) of an uncorrected Adam under a
+    constant gradient, in units of lr. Without a guess (``...``) it shows nothing and asks for
+    one; with one it prints the guess against the values and draws ``plot_bias_correction``."""
+    from IPython.display import Markdown, display
+
+    try:
+        first, tenth = (float(g) for g in guess)
+    except (TypeError, ValueError):
+        return Markdown(tr("Set `guess = (first, tenth)` first, two numbers in units of the "
+                           "learning rate, then run this cell again.",
+                           "请先设定 `guess = (第一步, 第十步)`，两个以学习率为单位的数，"
+                           "再运行这个单元格。"))
+    sizes = uncorrected_steps(max(steps, 10), lr, betas)
+    display(Markdown(tr(
+        f"Your guess: {first:.3g} and {tenth:.3g} times the learning rate. Without the "
+        f"correction, under a constant gradient: step 1 is {sizes[0]:.3g}, step 10 "
+        f"{sizes[9]:.3g} times the learning rate.",
+        f"你的预测：学习率的 {first:.3g} 倍和 {tenth:.3g} 倍。梯度恒定、不做修正时：第 1 步是学习率的 "
+        f"{sizes[0]:.3g} 倍，第 10 步是 {sizes[9]:.3g} 倍。")))
+    return plot_bias_correction(steps, lr, betas)
+
+
 def show_keras_gaps(steps: int = 100):
     """``lrlessons.optimizers.keras_gaps`` as a table: each torch optimizer, its Keras port and
     the largest difference of their parameters over ``steps`` steps on the same gradients,
@@ -160,8 +203,9 @@ def show_keras_gaps(steps: int = 100):
     const = tr("constant", "恒定")
     lines = [head, "|---|---|---|---:|---:|"]
     for torch_call, keras_call, lr, scale, g in keras_gaps(steps=steps):
-        shown = "< 1e-10 %" if g < 1e-12 else (f"{100 * g:.2g} %" if g >= 1e-3 else
-                                                 f"{100 * g:.1e} %")
+        pct = tr(" %", "%")  # Chinese writes 95%, English here 95 %
+        shown = f"< 1e-10{pct}" if g < 1e-12 else (f"{100 * g:.2g}{pct}" if g >= 1e-3 else
+                                                   f"{100 * g:.1e}{pct}")
         lines.append(f"| `{torch_call}` | `{keras_call}` | {cut if lr == 'cut' else const} | "
                      f"~{scale:g} | {shown} |")
     return Markdown("\n".join(lines))
@@ -352,5 +396,6 @@ def explore_optimizers(surface: str = "rosenbrock", steps: int | None = None,
 
 
 __all__ = ["OptimizerExplorer", "explore_optimizers", "plot_bias_correction",
+           "reveal_bias_correction", "uncorrected_steps",
            "plot_effective_lr", "plot_surfaces", "show_defaults", "show_keras_gaps",
            "show_values"]

@@ -6,8 +6,9 @@ and returns the new parameters; it updates ``state`` in place. The arithmetic is
 with torch's defaults, in the same order (tests/test_optimizers.py holds every rule equal to
 ``torch.optim`` over random gradient sequences while a schedule changes the lr). Each step also
 leaves ``state["effective_lr"]``: the per-parameter factor the step multiplies its direction
-(the gradient, or Adam's first-moment estimate) by: ``lr`` for SGD, ``lr / (sqrt(G) + eps)`` for
-Adagrad, and so on, the "learning rate each parameter really gets".
+(the gradient, or Adam's bias-corrected first moment m_hat) by: ``lr`` for SGD,
+``lr / (sqrt(G) + eps)`` for Adagrad, ``lr / (sqrt(v_hat) + eps)`` for Adam, the "learning rate
+each parameter really gets".
 
 ``run`` applies a rule to a sequence of gradients or to a gradient function (a 2-D surface),
 with one lr per step; ``torch_run`` and ``keras_run`` do the same with the frameworks' own
@@ -118,7 +119,8 @@ def adam_step(w, g, state: dict, lr: float, betas=(0.9, 0.999), eps: float = 1e-
     state["exp_avg"], state["exp_avg_sq"] = m, v
     c1, c2 = (1 - b1 ** t, 1 - b2 ** t) if bias_correction else (1.0, 1.0)
     denominator = np.sqrt(v) / math.sqrt(c2) + eps
-    state["effective_lr"] = lr / c1 / denominator
+    # lesson 08's definition: the factor in front of m_hat = m / c1, i.e. lr / (sqrt(v_hat) + eps)
+    state["effective_lr"] = lr / denominator
     return w - (lr / c1) * m / denominator
 
 
@@ -438,6 +440,19 @@ def default_settings() -> list[tuple]:
     return out
 
 
+def noisy_quadratic(noise, curvature: float = 1.0, optimum: float = 1.0, seed: int = 0):
+    """A gradient function for ``run``: the loss sum(curvature * (w - optimum)**2 / 2) seen
+    through mini-batch noise, grad(w) = curvature * (w - optimum) + noise * N(0, 1), one fresh
+    draw per call from its own seeded generator (build one per run: the same seed gives every
+    optimizer the same noise). ``noise`` is one standard deviation per weight."""
+    noise = np.asarray(noise, dtype=float)
+    if noise.ndim != 1 or not np.all(np.isfinite(noise)) or np.any(noise < 0):
+        raise fail(f"noise must be one finite number >= 0 per weight, got {noise!r}",
+                   f"noise 必须是每个权重一个有限的非负数，你给出的是 {noise!r}")
+    rng = np.random.default_rng(seed)
+    return lambda w: curvature * (np.asarray(w) - optimum) + noise * rng.standard_normal(len(noise))
+
+
 def random_gradients(steps: int, size: int = 3, scale: float = 1.0, seed: int = 0,
                      drift: float = 0.1) -> np.ndarray:
     """A reproducible sequence of gradients (steps x size): noise around a mean that drifts by
@@ -449,4 +464,4 @@ def random_gradients(steps: int, size: int = 3, scale: float = 1.0, seed: int = 
 
 
 __all__ = ["DEFAULTS", "KERAS_CASES", "default_settings", "NAMES", "gap", "keras_gaps", "step_cut", "SURFACES", "Path", "Surface", "TITLES", "on_surface", "adagrad_step", "adam_step", "adamw_step", "keras_run",
-           "random_gradients", "rmsprop_step", "run", "settings", "sgd_step", "torch_run"]
+           "noisy_quadratic", "random_gradients", "rmsprop_step", "run", "settings", "sgd_step", "torch_run"]

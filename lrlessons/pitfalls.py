@@ -203,7 +203,7 @@ def resume(resume_fn: Callable, make_run: Callable, at: int = 5) -> Resumed:
     built = resume_fn(checkpoint, again)
     if not (isinstance(built, tuple) and len(built) == 2):
         raise fail(f"resume must return (optimizer, scheduler), got {built!r}",
-                   f"resume 必须返回 (optimizer, scheduler)，收到 {built!r}", TypeError)
+                   f"resume 必须返回 (optimizer, scheduler)，你的函数返回的是 {built!r}", TypeError)
     after = _train_epochs(again, *built, EPOCHS - at, first=at)
     same = all(torch.equal(a, b) for a, b in zip(model.state_dict().values(),
                                                   again.state_dict().values()))

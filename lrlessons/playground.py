@@ -477,7 +477,8 @@ def seed_note(runs) -> str:
     seeds = ", ".join(str(s) for s in shown)
     if alike:
         return plot_text(f" (seed {seeds})", f"（种子 {seeds}）")
-    return plot_text(f" (seed {seeds}; other seeds differ)", f"（种子 {seeds}；其他种子不同）")
+    return plot_text(f" (line: seed {seeds}; band: all seeds)",
+                     f"（线：种子 {seeds}；阴影：全部种子）")
 
 
 def draw_runs(axes, runs, log_lr: bool | None = None) -> list:
@@ -485,7 +486,7 @@ def draw_runs(axes, runs, log_lr: bool | None = None) -> list:
     seeds is its median with its range shaded, and the lr panel's title says which seed it
     shows. ``log_lr``: a log lr axis (None: chosen from the curves). Returns the lines drawn."""
     ax_loss, ax_acc, ax_lr = axes
-    lines = []
+    lines, bands = [], []
     styles = LINESTYLES if len(runs) > 4 else ("-",)  # colour-blind safe: shape as well as hue
     for i, (run, color) in enumerate(zip(runs, _run_colors(len(runs)))):
         ls = styles[i % len(styles)]
@@ -499,8 +500,16 @@ def draw_runs(axes, runs, log_lr: bool | None = None) -> list:
         x = np.arange(len(run.lrs) + 1) / run.batches_per_epoch
         lines += ax_lr.plot(x, np.append(run.lrs, run.lrs[-1:]), color=color, lw=1.6, ls=ls,
                             drawstyle="steps-post")
+        if isinstance(run, Runs) and not all(np.array_equal(run.lrs, r.lrs) for r in run.runs):
+            # The lr follows each run (a plateau rule): the band shows every seed's.
+            low, high = run.low("lrs"), run.high("lrs")
+            xb = np.arange(len(low) + 1) / run.batches_per_epoch
+            ax_lr.fill_between(xb, np.append(low, low[-1:]), np.append(high, high[-1:]),
+                               step="post", color=color, alpha=0.18, lw=0)
+            bands += [low[np.isfinite(low)], high[np.isfinite(high)]]
     _zoom_accuracy(ax_acc, runs)
     lrs = [np.asarray(r.lrs, dtype=float) for r in runs if len(r.lrs)]
+    lrs += [b for b in bands if len(b)]
     set_lr_axis(ax_lr, lrs, log=_wants_log(lrs) if log_lr is None else log_lr)
     ax_lr.set_title(label("lr_used") + seed_note(runs))
     return lines

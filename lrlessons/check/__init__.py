@@ -40,7 +40,7 @@ from .lesson_04 import noam, warmup_factor
 from .lesson_05 import range_reading, triangular
 from .lesson_06 import plateau_drops, plateau_patience
 from .lesson_07 import keras_schedule, scheduler_class
-from .lesson_08 import ADAGRAD_CASES, ADAM_CASES, adagrad_effective_lr, adam_step
+from .lesson_08 import ADAGRAD_CASES, ADAMW_CASES, adagrad_effective_lr, adamw_settles
 from .lesson_09 import accumulation_loop, resume
 from .lesson_10 import half_budget
 
@@ -57,8 +57,8 @@ def exercise(exercise_id: str) -> Exercise:
     raise KeyError(exercise_id)
 
 
-__all__ = ["ADAGRAD_CASES", "ADAM_CASES", "DESCENT_CASES", "EXERCISES", "HALF_LIVES", "MIME", "Exercise", "Mistake", "Result", "exercise",
-           "accumulation_loop", "adagrad_effective_lr", "adam_step",
+__all__ = ["ADAGRAD_CASES", "ADAMW_CASES", "DESCENT_CASES", "EXERCISES", "HALF_LIVES", "MIME", "Exercise", "Mistake", "Result", "exercise",
+           "accumulation_loop", "adagrad_effective_lr", "adamw_settles",
            "descent", "first_drop", "half_budget", "half_life_gamma", "keras_callback",
            "keras_schedule", "loop", "noam", "plateau_drops", "plateau_patience",
            "polynomial_cycle", "range_reading", "restarts", "resume", "schedule",

@@ -1,5 +1,5 @@
-"""Lesson 08's exercises: one Adam step by hand; Adagrad's effective lr after n equal
-gradients. Both run torch's own optimizer on the same gradients."""
+"""Lesson 08's exercises, two derivations: where AdamW leaves a weight with noisy gradients;
+Adagrad's effective lr after n equal gradients. Both run torch's own optimizer."""
 
 from __future__ import annotations
 
@@ -10,114 +10,95 @@ import numpy as np
 
 from .core import NUMBER, Exercise, Result, fmt, mistake, number
 
-ADAM_CASES = ((0.01, 0.9, 0.999, 1e-8, 1.0), (0.1, 0.8, 0.99, 1e-8, 1.0),
-              (0.001, 0.9, 0.999, 1e-8, 1e-7), (0.05, 0.0, 0.9, 1e-3, 0.1))
+ADAMW_CASES = ((1.0, 3.0, 0.1), (2.0, 20.0, 0.05), (0.5, 5.0, 0.2), (1.0, 30.0, 0.1))
+ADAMW_TOLERANCE = 0.05  # |answer - measured|; the measurement's own spread is below 0.01
 
-ADAM_STEP = Exercise(
-    "08.1", "adam_step",
-    {"en": "`my_adam_step(w, g, m, v, t, lr, beta1, beta2, eps)`: one Adam step as torch does "
-           "it, returning the new `w` and the raw `m`, `v` (the one transcription of the lesson)",
-     "zh": "`my_adam_step(w, g, m, v, t, lr, beta1, beta2, eps)`：按 torch 的做法写出 Adam 的一步，"
-           "返回新的 `w` 和未经修正的 `m`、`v`（本课唯一一道抄写公式的题）"},
-    {"en": "`check.adam_step`: the function run as a loop over 20 random gradients in each of 4 "
-           "settings (lr, betas, eps, gradient sizes 1e-7 to 1) against `torch.optim.Adam` on the "
-           "same gradients, every step",
-     "zh": "`check.adam_step`：在 4 组设置（lr、betas、eps、梯度大小 1e-7 到 1）下各用 20 个随机梯度"
-           "循环调用该函数，每一步都与相同梯度下的 `torch.optim.Adam` 比较"},
-    (mistake("uncorrected", "no bias correction", "没有偏差修正",
-             "That is Adam without bias correction: divide m by 1 - beta1**t and v by "
-             "1 - beta2**t before using them.",
-             "这是没有偏差修正的 Adam：使用前要把 m 除以 1 - beta1**t，把 v 除以 1 - beta2**t。"),
-     mistake("eps inside", "ε inside the root", "ε 放在平方根里",
-             "eps goes outside the square root: sqrt(v_hat) + eps.",
-             "eps 要加在平方根外面：sqrt(v_hat) + eps。"),
-     mistake("keras", "ε added before the correction", "在修正之前加 ε",
-             "That is Keras' Adam: it adds eps to sqrt(v) before the correction. torch adds it to "
-             "sqrt(v_hat) = sqrt(v / (1 - beta2**t)).",
-             "这是 Keras 的 Adam：它在修正之前把 eps 加到 sqrt(v) 上。torch 是加到 "
-             "sqrt(v_hat) = sqrt(v / (1 - beta2**t)) 上。"),
-     mistake("t + 1", "`t + 1`", "用了 `t + 1`",
-             "The correction uses t, the number of this step counted from 1 (1 - beta**t), not "
-             "t + 1.",
-             "修正用的是 t，即从 1 开始数的本步序号（1 - beta**t），不是 t + 1。"),
-     mistake("old moments", "old `m`, `v`", "用了旧的 `m`、`v`",
-             "Update m and v with this step's gradient first, then use the new values.",
-             "先用本步的梯度更新 m 和 v，再用更新后的值。"),
-     mistake("ascent", "`w + ...`", "写成 `w + ...`",
-             "The step goes against the gradient: w - lr * ...",
-             "这一步应当逆着梯度走：w - lr * ..."),
-     mistake("corrected state", "bias-corrected `m`, `v` returned", "返回了修正后的 `m`、`v`",
-             "w is right, but return the raw moving averages m and v (before the bias "
-             "correction): the next step builds on them.",
-             "w 是对的，但要返回未经偏差修正的移动平均 m 和 v：下一步要在它们的基础上继续。"),
+ADAMW_SETTLES = Exercise(
+    "08.1", "adamw_settles",
+    {"en": "`adamw_settles(curvature, noise, weight_decay)`: where AdamW leaves a weight whose "
+           "loss is curvature·(w − 1)²/2 seen through gradient noise of standard deviation "
+           "`noise` (a derivation from section 5's mechanism: curvature / (curvature + "
+           "weight_decay·noise))",
+     "zh": "`adamw_settles(curvature, noise, weight_decay)`：损失为 curvature·(w − 1)²/2、梯度噪声"
+           "标准差为 `noise` 的权重，在 AdamW 下最终停在哪里（由第 5 节的机制推导：curvature / "
+           "(curvature + weight_decay·noise)）"},
+    {"en": "`check.adamw_settles`: `torch.optim.AdamW` (lr 0.01) on 100 such weights for 4,000 "
+           "steps in 4 cases (noise 3 to 30), mean over the weights and the last 1,000 steps, "
+           f"answer within {ADAMW_TOLERANCE}",
+     "zh": "`check.adamw_settles`：用 `torch.optim.AdamW`（lr 0.01）在 100 个这样的权重上走 4000 步，"
+           "共 4 种情形（噪声 3 到 30），取所有权重和最后 1000 步的平均，答案与之相差不超过 "
+           f"{ADAMW_TOLERANCE}"},
+    (mistake("l2", "`curvature / (curvature + weight_decay)`",
+             "`curvature / (curvature + weight_decay)`",
+             "That is where L2 settles (SGD or Adam with `weight_decay`, the first rows of the "
+             "table). AdamW's shrink is not divided by sqrt(v_hat); the loss' pull is: balance "
+             "the two per step.",
+             "这是 L2 停下的位置（带 `weight_decay` 的 SGD 或 Adam，表格的前几行）。AdamW 的缩小"
+             "不除以 sqrt(v_hat)，损失的拉力却要除：让两者每一步相互抵消。"),
+     mistake("inverse", "the noise on the wrong side", "噪声放错了位置",
+             "More noise means a larger sqrt(v_hat), so a weaker pull of the loss against the "
+             "same shrink: the weight should end further from 1, not closer.",
+             "噪声越大，sqrt(v_hat) 越大，损失的拉力就越弱，而缩小的力度不变：权重应当离 1 更远，"
+             "而不是更近。"),
+     mistake("no decay", "1 (no decay)", "1（没有衰减）",
+             "AdamW shrinks the weight by lr·weight_decay·w at every step, so it cannot end at "
+             "the loss' minimum.",
+             "AdamW 每一步都把权重缩小 lr·weight_decay·w，所以它不可能停在损失的极小值上。"),
      mistake("other", "anything else", "其他错误",
-             "Compare each line with the update rule of the lesson.",
-             "把每一行和课里的更新规则对照一下。"),
-     mistake("shape", "not three arrays", "不是三个数组",
-             "Return (w, m, v): the new parameters and moving averages.",
-             "请返回 (w, m, v)：新的参数和两个移动平均。")))
+             "Write the two moves of one AdamW step for a weight near where it settles: the "
+             "shrink, and the Adam step, whose m_hat is about the loss' gradient and whose "
+             "sqrt(v_hat) is about the noise. Where do they cancel on average?",
+             "写出权重停下位置附近 AdamW 一步里的两个动作：缩小，以及 Adam 的一步，其中 m_hat 约"
+             "等于损失的梯度，sqrt(v_hat) 约等于噪声。它们在平均意义下在哪里相互抵消？"),
+     NUMBER))
 
 
-def _adam_variants(w, g, m, v, t, lr, b1, b2, eps):
-    """What the common slips give from the same inputs: (key, w)."""
-    m1, v1 = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g * g
-    c1, c2 = 1 - b1 ** t, 1 - b2 ** t
-    with np.errstate(all="ignore"):
-        return (
-            ("uncorrected", w - lr * m1 / (np.sqrt(v1) + eps)),
-            ("eps inside", w - lr * (m1 / c1) / np.sqrt(v1 / c2 + eps)),
-            ("keras", w - lr * math.sqrt(c2) / c1 * m1 / (np.sqrt(v1) + eps)),
-            ("t + 1", w - lr * (m1 / (1 - b1 ** (t + 1))) / (np.sqrt(v1 / (1 - b2 ** (t + 1)))
-                                                              + eps)),
-            ("old moments", w - lr * (m / c1) / (np.sqrt(v / c2) + eps)),
-            ("ascent", w + lr * (m1 / c1) / (np.sqrt(v1 / c2) + eps)),
-        )
+def _adamw_measured(curvature: float, noise: float, weight_decay: float) -> float:
+    from ..optimizers import noisy_quadratic, torch_run
+
+    gradient = noisy_quadratic(np.full(100, noise), curvature=curvature, seed=0)
+    w = torch_run("adamw", gradient, np.ones(100), 0.01, steps=4000,
+                  weight_decay=weight_decay)
+    return float(w[-1000:].mean())
 
 
-def adam_step(fn: Callable, steps: int = 20) -> Result:
-    """Check ``fn(w, g, m, v, t, lr, beta1, beta2, eps) -> (w, m, v)``, one Adam step (t counts
-    from 1; m and v the raw moving averages, not bias-corrected), run as a loop over random
-    gradients with several settings against ``torch.optim.Adam`` on the same gradients."""
-    import torch
-
-    ex = ADAM_STEP
-    for case, (lr, b1, b2, eps, scale) in enumerate(ADAM_CASES):
-        rng = np.random.default_rng(case)
-        grads = scale * rng.normal(0.3, 1.0, (steps, 4))
-        p = torch.tensor(rng.normal(0, 1, 4), dtype=torch.float64, requires_grad=True)
-        opt = torch.optim.Adam([p], lr=lr, betas=(b1, b2), eps=eps)
-        w, m, v = p.detach().numpy().copy(), np.zeros(4), np.zeros(4)
-        for t, g in enumerate(grads, start=1):
-            inputs = (w.copy(), g.copy(), m.copy(), v.copy(), t, lr, b1, b2, eps)
-            answer = ex.capture(fn, inputs, f"at step {t}", f"在第 {t} 步")
-            if answer.problem is not None:
-                return answer.problem
-            try:
-                w_new, m_new, v_new = (np.asarray(a, dtype=float).reshape(4)
-                                       for a in answer.value)
-            except (TypeError, ValueError):
-                return ex.wrong(f"Got {answer.value!r}.", f"收到的是 {answer.value!r}。", "shape")
-            p.grad = torch.tensor(g)
-            opt.step()
-            want = p.detach().numpy().copy()
-            state = opt.state[p]
-            want_m, want_v = state["exp_avg"].numpy(), state["exp_avg_sq"].numpy()
-            setting = f"lr={lr:g}, beta1={b1:g}, beta2={b2:g}, eps={eps:g}"
-            if not np.allclose(w_new, want, rtol=1e-9, atol=0):
-                key = next((k for k, cand in _adam_variants(*inputs)
-                            if np.allclose(w_new, cand, rtol=1e-9, atol=0)), "other")
-                return ex.wrong(f"Step {t} ({setting}, gradients ~{scale:g}): torch gives w[0] = "
-                                f"{want[0]:.10g}, yours {w_new[0]:.10g}.",
-                                f"第 {t} 步（{setting}，梯度约 {scale:g}）：torch 得到 w[0] = "
-                                f"{want[0]:.10g}，你的是 {w_new[0]:.10g}。", key)
-            if not (np.allclose(m_new, want_m, rtol=1e-9) and np.allclose(v_new, want_v,
-                                                                          rtol=1e-9)):
-                return ex.wrong(f"Step {t}:", f"第 {t} 步：", "corrected state")
-            w, m, v = w_new, m_new, v_new
-    return ex.ok(f"Your Adam step matches torch.optim.Adam at every step of {len(ADAM_CASES)} "
-                 f"runs of {steps} random gradients (different lr, betas, eps and gradient sizes).",
-                 f"你的 Adam 一步在 {len(ADAM_CASES)} 组各 {steps} 个随机梯度（不同的 lr、betas、"
-                 f"eps 和梯度大小）的每一步都与 torch.optim.Adam 一致。")
+def adamw_settles(fn: Callable) -> Result:
+    """Check ``fn(curvature, noise, weight_decay)``: the mean weight ``torch.optim.AdamW``
+    (lr 0.01, default betas and eps) settles at on the loss curvature * (w - 1)**2 / 2 seen
+    through gradient noise of standard deviation ``noise``, within ``ADAMW_TOLERANCE``."""
+    ex = ADAMW_SETTLES
+    got = []
+    for c, sigma, wd in ADAMW_CASES:
+        answer = ex.capture(fn, (c, sigma, wd),
+                            f"for curvature={c:g}, noise={sigma:g}, weight_decay={wd:g}",
+                            f"在 curvature={c:g}、noise={sigma:g}、weight_decay={wd:g} 时")
+        if answer.problem is not None:
+            return answer.problem
+        value = number(answer.value)
+        if value is None:
+            return ex.wrong(f"Got {answer.value!r}.", f"你给出的是 {answer.value!r}。", "number")
+        got.append(value)
+    want = [_adamw_measured(*case) for case in ADAMW_CASES]
+    wrong = [i for i in range(len(got)) if not abs(got[i] - want[i]) < ADAMW_TOLERANCE]
+    if not wrong:
+        return ex.ok(f"Right in all {len(ADAMW_CASES)} cases: AdamW's shrink lr·λ·w balances "
+                     f"Adam's step lr·curvature·(1 − w)/noise, so the noisier a weight's "
+                     f"gradients, the more AdamW decays it; L2 ends at the same place whatever "
+                     f"the noise.",
+                     f"全部 {len(ADAMW_CASES)} 种情形都对：AdamW 的缩小 lr·λ·w 与 Adam 的一步 "
+                     f"lr·curvature·(1 − w)/noise 相互抵消，所以权重的梯度噪声越大，AdamW 把它衰减得"
+                     f"越多；而 L2 不论噪声大小都停在同一处。")
+    candidates = (("l2", lambda c, s, wd: c / (c + wd)),
+                  ("inverse", lambda c, s, wd: c / (c + wd / s)),
+                  ("no decay", lambda c, s, wd: 1.0))
+    key = next((k for k, f in candidates if all(
+        abs(got[i] - f(*case)) < 1e-6 for i, case in enumerate(ADAMW_CASES))), "other")
+    i = wrong[0]
+    c, sigma, wd = ADAMW_CASES[i]
+    return ex.wrong(f"curvature={c:g}, noise={sigma:g}, weight_decay={wd:g}: torch's AdamW "
+                    f"leaves the weights at {fmt(want[i])} on average, yours says {fmt(got[i])}.",
+                    f"curvature={c:g}、noise={sigma:g}、weight_decay={wd:g}：torch 的 AdamW 让权重"
+                    f"平均停在 {fmt(want[i])}，你的答案是 {fmt(got[i])}。", key)
 
 
 ADAGRAD_CASES = ((0.01, 0.5, 1), (0.01, 0.5, 100), (0.1, 2.0, 25), (0.5, -0.1, 400),
@@ -172,7 +153,7 @@ def adagrad_effective_lr(fn: Callable) -> Result:
             return answer.problem
         value = number(answer.value)
         if value is None:
-            return ex.wrong(f"Got {answer.value!r}.", f"收到的是 {answer.value!r}。", "number")
+            return ex.wrong(f"Got {answer.value!r}.", f"你给出的是 {answer.value!r}。", "number")
         got.append(value)
         p = torch.zeros(1, dtype=torch.float64, requires_grad=True)
         opt = torch.optim.Adagrad([p], lr=lr)
@@ -205,4 +186,4 @@ def adagrad_effective_lr(fn: Callable) -> Result:
                     f"是 {fmt(got[i])}。", key)
 
 
-EXERCISES = (ADAM_STEP, ADAGRAD_EFFECTIVE_LR)
+EXERCISES = (ADAMW_SETTLES, ADAGRAD_EFFECTIVE_LR)

@@ -30,7 +30,7 @@ ACCUMULATION_LOOP = Exercise(
              "`scheduler.step()` 仍留在 `if` 外面",
              "The scheduler stepped once per micro-batch: the schedule runs {accumulate} times "
              "too fast. Step it once per optimizer step, right after optimizer.step().",
-             "调度器每个 micro-batch 都调用了一次：调度快了 {accumulate} 倍。应当每次迭代调用一次，"
+             "调度器每个 micro-batch 都调用了一次：调度走得比应有的快，是它的 {accumulate} 倍。应当每次迭代调用一次，"
              "紧跟在 optimizer.step() 之后。"),
      mistake("order", "stepping once per update but before `optimizer.step()`",
              "每次更新调用一次但放在 `optimizer.step()` 之前",
@@ -86,12 +86,12 @@ def accumulation_loop(fn: Callable, name: str = "CosineAnnealingLR", epochs: int
     expected = curve(name, steps, base_lr=base_lr, **params)
     used = numbers(answer.value)
     if used is None:
-        return ex.wrong(f"Got {answer.value!r}.", f"收到的是 {answer.value!r}。", "not lrs")
+        return ex.wrong(f"Got {answer.value!r}.", f"你给出的是 {answer.value!r}。", "not lrs")
     values = dict(epochs=epochs, per_epoch=micro_batches // accumulate, steps=steps,
                   accumulate=accumulate)
     if used.size == epochs * micro_batches and steps != used.size:
         return ex.wrong(f"Got {used.size} values, one per micro-batch.",
-                        f"收到 {used.size} 个值，每个 micro-batch 一个。", "per micro-batch",
+                        f"你给出了 {used.size} 个值，每个 micro-batch 一个。", "per micro-batch",
                         **values)
     if used.size != steps:
         return ex.wrong(f"Got {used.size}.", f"你给了 {used.size} 个。", "count", **values)
@@ -144,15 +144,17 @@ RESUME = Exercise(
              "学习率从头开始了：新建的调度器从第 0 步数起。还要加载调度器的 state_dict。"),
      mistake("fresh lr", "the scheduler's state without the optimizer's",
              "加载了调度器的状态却没加载优化器的",
-             "The first epoch after resuming used the lr a freshly built scheduler sets: load the "
-             "optimizer's state_dict (it holds each group's lr), and load it after the scheduler "
-             "is built, since building one resets the lr.",
-             "恢复后的第一个 epoch 用的是新建调度器设置的学习率：要加载优化器的 state_dict（每个"
-             "参数组的学习率保存在里面），而且要在构建调度器之后加载，因为构建调度器会重设学习率。"),
+             "The first epoch after resuming used the lr a freshly built scheduler sets. Which "
+             "state in the checkpoint holds each group's lr, and does anything your function does "
+             "after loading it set the lr again?",
+             "恢复后的第一个 epoch 用的是新建调度器设置的学习率。检查点里哪一份状态保存着每个参数组的"
+             "学习率？你的函数在加载它之后，有没有哪一步又重新设置了学习率？"),
      mistake("order", "anything else", "其他错误",
-             "Build the optimizer and the scheduler as make_run does, then load the optimizer's "
-             "state_dict, then the scheduler's.",
-             "先像 make_run 那样构建优化器和调度器，再依次加载优化器和调度器的 state_dict。"),
+             "Compare the first resumed epoch's lr with the uninterrupted run's: which of the "
+             "checkpoint's states bring it back, and in which order must they be loaded so that "
+             "nothing overwrites them (section 5 says what building a scheduler does)?",
+             "把恢复后第一个 epoch 的学习率与从未中断的训练比较：检查点里哪些状态能把它带回来？"
+             "要按什么顺序加载，才不会被后面的步骤覆盖（第 5 节讲了构建调度器时会发生什么）？"),
      mistake("weights", "optimizer and scheduler without the model",
              "加载了优化器和调度器却没加载模型",
              "The lr continues exactly, but the weights end differently: load the model's "
@@ -162,10 +164,10 @@ RESUME = Exercise(
      mistake("initial_lr", "rebuilding a scheduler with `last_epoch=` on a fresh optimizer",
              "在新优化器上用 `last_epoch=` 重建调度器",
              "A scheduler built with last_epoch >= 0 needs each group's initial_lr, which only "
-             "the optimizer's state_dict brings back; simpler: build it as make_run does and "
-             "load its own state_dict.",
+             "the optimizer's state_dict brings back. The scheduler has a state_dict of its own "
+             "in the checkpoint.",
              "用 last_epoch >= 0 构建的调度器需要每个参数组的 initial_lr，只有优化器的 state_dict "
-             "能恢复它；更简单的做法：像 make_run 那样构建调度器，再加载它自己的 state_dict。")))
+             "能恢复它。检查点里也有调度器自己的 state_dict。")))
 
 
 def resume(fn: Callable, make_run: Callable, at: int = 5) -> Result:
@@ -189,9 +191,12 @@ def resume(fn: Callable, make_run: Callable, at: int = 5) -> Result:
     if np.array_equal(lrs, whole):
         if got.same_weights:
             return ex.ok(f"Right: the lr of all {len(whole)} epochs and the final weights equal "
-                         f"those of the run that was never interrupted.",
+                         f"those of the run that was never interrupted. The order matters: "
+                         f"building a scheduler sets the optimizer's lr (torch's LRScheduler "
+                         f"docstring warns of it), so the optimizer's state is loaded after.",
                          f"正确：全部 {len(whole)} 个 epoch 的学习率和最终权重都与从未中断的训练"
-                         f"相同。")
+                         f"相同。顺序很重要：构建调度器会设置优化器的学习率（torch 在 LRScheduler "
+                         f"的文档字符串里对此有警告），所以优化器的状态要在那之后加载。")
         return ex.wrong("", "", "weights")
     e = int(np.flatnonzero(lrs != whole)[0])
     key = ("started over" if np.array_equal(lrs[at:], whole[:len(whole) - at]) else
