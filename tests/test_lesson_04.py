@@ -195,3 +195,13 @@ def test_an_epoch_at_lr_0_still_moves_the_optimizer_state():
             assert float(state["step"]) == 1 and state["exp_avg"].abs().sum() > 0
             assert state["exp_avg_sq"].abs().sum() > 0
         opt.zero_grad()
+
+
+def test_the_t_max_prediction_waits_for_a_guess_then_marks_it():
+    reveal = lrlessons.check.lesson_04.reveal_t_max
+    assert "guess_t_max" in reveal(...).data and "|" not in reveal(...).data
+    assert "guess_t_max" in reveal(95).data  # neither of the two choices: asked again
+    right, wrong = reveal(90.0).data, reveal(np.int64(100)).data
+    assert right.startswith("✅") and wrong.startswith("❌")
+    # The table is the catalogue's SequentialLR, the one the section-3 test holds to torch.
+    assert "| 99 | 3.04586e-05 | 0.00295596 |" in right

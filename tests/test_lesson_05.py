@@ -225,3 +225,13 @@ def test_exercise_1_solution_is_torchs_triangular2():
     np.testing.assert_allclose(got, lrlessons.torch_curve(
         "CyclicLR", 80, base_lr=0.01, max_lr=0.1, step_size_up=5, step_size_down=15,
         mode="triangular2"), rtol=1e-12)
+
+
+def test_the_third_peak_prediction_waits_for_a_guess_then_marks_it():
+    reveal = lrlessons.check.lesson_05.reveal_third_peak
+    assert "guess_peak" in reveal(...).data and "|" not in reveal(...).data
+    assert "guess_peak" in reveal(-1).data
+    truth = 0.01 + 0.09 * 0.99 ** 100
+    assert reveal(truth * 1.09).data.startswith("✅")
+    assert reveal(0.01 + 0.09 * 0.99 ** 2).data.startswith("❌")  # gamma per cycle, not step
+    assert "| 100 | 0.1 | 0.0325 | 0.0429429 |" in reveal(truth).data

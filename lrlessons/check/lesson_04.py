@@ -178,3 +178,34 @@ def _noam_at(t: int, learning_rate: float, d_model: int, warmup_steps: int) -> f
 
 
 EXERCISES = (WARMUP_FACTOR, NOAM)
+
+
+def reveal_t_max(guess, steps: int = 100, milestone: int = 10, at=(9, 10, 11, 98, 99)):
+    """Lesson 04's prediction: ``guess`` is the ``T_max`` (90 or 100) the learner expects to
+    bring the cosine after a 10-step ``LinearLR`` warm-up in ``SequentialLR`` to its end as a
+    100-step run ends. Without a guess (``...``) it shows nothing and asks for one; with one it
+    says whether it holds and shows both runs at the steps ``at``."""
+    from IPython.display import Markdown
+
+    from ..docs import lr_table
+    from ..i18n import tr
+
+    choice = whole(guess) if given(guess) else None
+    if choice not in (steps - milestone, steps):
+        return Markdown(tr(
+            f"Set `guess_t_max` first, to {steps - milestone} or {steps}; then run this cell "
+            f"again.",
+            f"请先设定 `guess_t_max`，取 {steps - milestone} 或 {steps}；再运行这个单元格。"))
+    warm = ("LinearLR", dict(start_factor=0.1, total_iters=milestone))
+    curves = {f"T_max={t}": curve("SequentialLR", steps, milestones=[milestone],
+                                  schedulers=[warm, ("CosineAnnealingLR", dict(T_max=t))])
+              for t in (steps - milestone, steps)}
+    right = choice == steps - milestone
+    mark = "✅" if right else "❌"
+    line = tr(f"{mark} You said T_max={choice}. The cosine restarts at its own step 0 at the "
+              f"milestone, so only {steps - milestone} steps of the run are left for it: "
+              f"T_max={steps - milestone} takes it down by the last step, {steps - 1}.",
+              f"{mark} 你的预测是 T_max={choice}。到了里程碑，余弦从它自己的第 0 步重新开始，"
+              f"所以训练只给它留下 {steps - milestone} 步：T_max={steps - milestone} 才能在最后"
+              f"一步（第 {steps - 1} 步）把它降下来。")
+    return Markdown(line + "\n\n" + lr_table(curves, at, mark=False))

@@ -183,3 +183,37 @@ def range_reading(max_lr, test) -> Result:
 
 
 EXERCISES = (TRIANGULAR, RANGE_READING)
+
+
+def reveal_third_peak(guess, base_lr: float = 0.01, max_lr: float = 0.1, step_size_up: int = 20,
+                      gamma: float = 0.99):
+    """Lesson 05's prediction: ``guess`` is the lr the learner expects at the third peak (step
+    100) of ``CyclicLR(mode="exp_range", gamma=0.99)`` with cycles of 40 steps. Without a guess
+    (``...``) it shows nothing and asks for one; with one it says whether it is within 10 % and
+    shows the three peaks of each mode."""
+    from IPython.display import Markdown
+
+    from ..docs import lr_table
+    from ..i18n import tr
+
+    x = positive(guess) if given(guess) else None
+    if x is None:
+        return Markdown(tr("Set `guess_peak` first, to the lr you expect (a positive number); "
+                           "then run this cell again.",
+                           "请先设定 `guess_peak`，写下你预计的学习率（一个正数）；再运行这个"
+                           "单元格。"))
+    wave = dict(base_lr=base_lr, max_lr=max_lr, step_size_up=step_size_up)
+    peaks = [step_size_up + 2 * step_size_up * k for k in range(3)]
+    n = peaks[-1] + 1
+    curves = {"mode='triangular'": curve("CyclicLR", n, **wave),
+              "mode='triangular2'": curve("CyclicLR", n, **wave, mode="triangular2"),
+              f"mode='exp_range', gamma={gamma}": curve("CyclicLR", n, **wave, mode="exp_range",
+                                                         gamma=gamma)}
+    truth = float(curves[f"mode='exp_range', gamma={gamma}"][peaks[-1]])
+    close = abs(x - truth) <= 0.1 * truth
+    line = (tr(f"✅ {x:g} is within 10 % of the third peak.", f"✅ {x:g} 与第三个峰相差不到 10%。")
+            if close else
+            tr(f"❌ {x:g} is not within 10 % of the third peak: gamma multiplies the height above "
+               f"base_lr once per step.",
+               f"❌ {x:g} 与第三个峰相差超过 10%：gamma 每一步都乘一次高出 base_lr 的部分。"))
+    return Markdown(line + "\n\n" + lr_table(curves, peaks, mark=False))
