@@ -339,9 +339,6 @@ KNOWN: dict[str, set[str]] = {
     # per epoch" (c32), "Paddle (closed form)" (c34), "intended: …" (c42); "step" in a card
     "03_smooth_decay.ipynb": {"only", "install", "the", "course", "library", "per", "Paddle",
                               "closed", "form", "intended", "step", "PaddlePaddle"},
-    # 04: the Colab cell's comment; c50's table "reloaded Keras optimizer"; "Paddle"
-    "04_warmup.ipynb": {"only", "install", "the", "course", "library", "reloaded", "optimizer",
-                        "Paddle"},
     # 06: cards of the catalogue: ReduceLROnPlateau's \text{more than P bad steps in a row},
     # \text{otherwise}; "Paddle" in its notes
     "06_plateau.ipynb": {"Paddle", "more", "than", "bad", "steps", "row", "otherwise",
