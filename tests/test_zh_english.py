@@ -346,12 +346,6 @@ KNOWN: dict[str, set[str]] = {
     # 07: LambdaLR's card title "Lambda 自定义调度" (catalogue); c18's comment "# epochs 0-24,
     # then saved"
     "07_custom.ipynb": {"Lambda", "then", "saved", "PaddlePaddle"},
-    # 08 c16: the table's columns "w (steep)", "w (flat)"; c32's check message "betas"
-    "08_adaptive_optimizers.ipynb": {"steep", "flat", "betas"},
-    # 09: the Colab cell's comment; c36 "dropout", "pickle", "autocast" and c47-48 "all-reduce"
-    # in prose (code without backticks, or a term without a gloss)
-    "09_pitfalls.ipynb": {"only", "install", "the", "course", "library", "dropout", "pickle",
-                          "autocast", "all-reduce"},
     # 10: c21 a catalogue note with "Paddle" and the framework table's header "PaddlePaddle"
     # (the catalogue's rosetta table); c26's comment "# points"
     "10_capstone.ipynb": {"Paddle", "PaddlePaddle", "points"},
