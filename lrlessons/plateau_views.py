@@ -161,13 +161,14 @@ class PlateauExplorer(Explorer):
         self.triggers.set_data([e - 1 for e in at], [metrics[e - 1] for e in at])
         self.lr_line.set_data(*step_xy(lr))
         ax_m.set_xlim(0, len(metrics))
-        # Limits that a slider move rarely changes (a change redraws the whole figure): the
-        # metric's on a 0.1 grid, the lr's from the base lr down to where eps stops the cuts.
+        # Limits on whole decades, so a slider move rarely changes them (a change redraws the
+        # whole figure): the metric's on a 0.1 grid; the lr's from above the base lr down to the
+        # decade of the lowest lr reached, at least two decades (not down to where eps would
+        # stop the cuts, which left the panel mostly empty).
         low, high = min(metrics), max(metrics)
         ax_m.set_ylim(np.floor(low * 10 - 0.5) / 10, np.ceil(high * 10 + 0.5) / 10)
         top = 10.0 ** np.ceil(np.log10(self.base_lr * 1.5))
-        bottom = min(10.0 ** np.floor(np.log10(self.base_lr)) * 1e-8,
-                     10.0 ** np.floor(np.log10(max(float(lr.min()), 1e-300))))
+        bottom = min(top / 100, 10.0 ** np.floor(np.log10(max(float(lr.min()), 1e-300))))
         ax_lr.set_ylim(bottom, top)
         xs = [x for e in at for x in (e, e, np.nan)]
         ys = [y for _ in at for y in (bottom, top, np.nan)]

@@ -141,6 +141,19 @@ def test_the_explorer_follows_every_control():
     assert "学习率在第" in ex.readout.value
 
 
+def test_the_explorers_lr_axis_ends_near_the_lowest_lr_reached():
+    # Not down to 1e-9 whatever the cuts: one decade at most below the lowest lr shown.
+    from lrlessons.plateau_views import explore_plateau
+
+    ex = explore_plateau("noisy plateau", factor=0.5, patience=2)
+    for patience in (8, 2, 0):
+        ex.entry.controls["patience"].value = patience
+        lr = P.plateau_curve(ex.metrics(), ex.base_lr, factor=0.5, patience=patience)
+        bottom, top = ex.figure.axes[1].get_ylim()
+        assert min(top / 100, lr.min() / 10) <= bottom <= lr.min()
+        assert top >= ex.base_lr
+
+
 # --- Keras' callback, as the lesson describes it ---------------------------------------------------
 
 METRICS = st.lists(st.integers(50, 100).map(lambda v: v / 100), min_size=3, max_size=25)

@@ -71,7 +71,7 @@ def plateau_drops(answer, metrics, base_lr: float = 0.1, **params) -> Result:
         return ex.not_written()
     got = _epochs(answer)
     if got is None:
-        return ex.wrong(f"Got {answer!r}.", f"收到的是 {answer!r}。", "epochs")
+        return ex.wrong(f"Got {answer!r}.", f"你给出的是 {answer!r}。", "epochs")
     want = _plateau_drops(metrics, base_lr, **params)
     shown = ", ".join(f"{k}={v}" for k, v in params.items())
     if got == want:
@@ -132,14 +132,14 @@ def plateau_patience(patience, metrics, plateau_start: int, base_lr: float = 0.1
         return ex.not_written()
     p = whole(patience)
     if p is None or p < 0:
-        return ex.wrong(f"Got {patience!r}.", f"收到 {patience!r}。", "whole")
+        return ex.wrong(f"Got {patience!r}.", f"你给出的是 {patience!r}。", "whole")
     found = _plateau_drops(metrics, base_lr, patience=p, **params)
     n = len(metrics)
     if found and found[0] > plateau_start:
-        return ex.ok(f"Right: with patience={patience} the first drop comes at epoch {found[0]}, "
+        return ex.ok(f"Right: with patience={p} the first drop comes at epoch {found[0]}, "
                      f"after the plateau begins at epoch {plateau_start}; during the descent the "
                      f"noise never gives {p + 1} bad epochs in a row.",
-                     f"正确：patience={patience} 时第一次下降在第 {found[0]} 个 epoch，在第 "
+                     f"正确：patience={p} 时第一次下降在第 {found[0]} 个 epoch，在第 "
                      f"{plateau_start} 个 epoch 开始的平台期之后；下降阶段的噪声从没有连续造成 "
                      f"{p + 1} 个不改善的 epoch。")
     if found:
