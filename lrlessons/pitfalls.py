@@ -95,6 +95,33 @@ def plot_pitfall(intended, wrong, right, x: str = "step", log: bool = False, wro
     return fig
 
 
+def reveal_log(guess, log):
+    """Lesson 09's prediction for section 2: ``guess`` = (the first epoch whose logged
+    ``get_last_lr()`` is lower than the epoch before, the first epoch that trains lower), then
+    the table of ``log`` (rows of (lr read from param_groups before optimizer.step(),
+    get_last_lr() after scheduler.step())). Without a guess (``...``) it asks for one."""
+    from IPython.display import Markdown, display
+
+    from .docs import show_table
+
+    try:
+        logged, trained = (float(g) for g in guess)
+    except (TypeError, ValueError):
+        return Markdown(tr("Set `guess = (log, training)` first, two epoch numbers, then run this "
+                           "cell again.",
+                           "请先设定 `guess = (日志, 训练)`，两个 epoch 编号，再运行这个单元格。"))
+    log = np.asarray(log, dtype=float)
+    first_drop = [int(np.flatnonzero(np.diff(log[:, j]) < 0)[0]) + 1 for j in (1, 0)]
+    display(Markdown(tr(
+        f"Your guess: the log drops at epoch {logged:g}, the training at epoch {trained:g}. "
+        f"Measured: the log at epoch {first_drop[0]}, the training at epoch {first_drop[1]}.",
+        f"你的预测：日志在 epoch {logged:g} 下降，训练在 epoch {trained:g} 下降。实测：日志在 "
+        f"epoch {first_drop[0]}，训练在 epoch {first_drop[1]}。")))
+    before = ("param_groups before optimizer.step()", "optimizer.step() 之前的 param_groups")
+    after = ("get_last_lr() after scheduler.step()", "scheduler.step() 之后的 get_last_lr()")
+    return show_table({before: log[:, 0], after: log[:, 1]}, at=range(len(log)), row="epoch")
+
+
 def plot_groups(groups: dict, log: bool = True, x: str = "step"):
     """The lr of several parameter groups: ``{label: (intended, used)}``, each group's intended
     curve in its own colour, the lr used drawn dashed in black on top (a match shows as the
@@ -256,5 +283,6 @@ def show_parallel_table(*args, **kwargs):
 
 
 __all__ = ["Recorded", "Resumed", "checkpoint_after", "parallel_table", "plot_groups",
+           "reveal_log",
            "plot_pitfall", "record", "resume", "show_parallel_table", "spiral_batches",
            "spiral_model", "steps_per_epoch", "watch"]

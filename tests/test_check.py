@@ -172,22 +172,17 @@ def test_half_life_gamma_and_its_common_wrong_answers():
     assert "飞桨 NaturalExpDecay" in repr(check.half_life_gamma(lambda h: math.log(2) / h))
 
 
-def _poly(t, span):
-    return (0.1 - 0.001) * (1 - t / span) ** 2 + 0.001
-
-
-def test_polynomial_cycle_is_paddles_and_names_the_usual_mistakes():
-    assert check.polynomial_cycle(lambda t: _poly(t, 20 * max(1, math.ceil(t / 20))))
-    zero = check.polynomial_cycle(lambda t: _poly(t, 20 * math.ceil(t / 20)))
-    assert not zero and "divides by zero at step 0" in repr(zero)
-    for wrong, step, hint in ((lambda t: _poly(t % 20, 20), 20, "warm restarts"),
-                              (lambda t: _poly(t, 20 * (t // 20 + 1)), 20, "ceil, not floor"),
-                              (lambda t: _poly(min(t, 20), 20), 21, "goes up again"),
-                              (lambda t: _poly(t, 20 * max(1, math.ceil(t / 20))) * 2, 0,
-                               "2 times")):
-        result = check.polynomial_cycle(wrong)
-        assert not result and f"Step {step} differs" in repr(result) and hint in repr(result), \
-            repr(result)
+def test_same_end_checks_two_derivations_and_a_choice_of_budget():
+    right = (0.01 ** (1 / 60), 99 / 60)
+    assert check.same_end(*right, "exponential")
+    assert check.same_end(0.9261, 1.65, "Exponential")  # rounded, any case
+    assert check.same_end(np.float32(0.9261187), np.float64(1.65), "ExponentialLR")
+    wrong = check.same_end(*right, "inverse time")
+    assert not wrong and "sum of the lrs" in repr(wrong) and "0.34" not in repr(wrong)
+    assert "Not written yet" in repr(check.same_end(..., 1.65, "exponential"))
+    assert "not a number" in repr(check.same_end("0.93", 1.65, "exponential"))
+    use_language("zh")
+    assert "你给出的是" in repr(check.same_end(*right, "cosine"))
 
 
 def _warm_cos(epoch, w=5, n=60):
@@ -686,10 +681,6 @@ def _plateau_metric():
     return metric_shape("descent, then flat", seed=14), FLAT_FROM
 
 
-def _poly_ok(t):
-    return _poly(t, 20 * max(1, math.ceil(t / 20)))
-
-
 # (exercise, hint key, a call that makes that mistake). Keys shared by several exercises
 # (STEP_MISTAKES, NUMBER) need reaching once; every other key of every exercise is listed.
 MISTAKES = [
@@ -722,10 +713,12 @@ MISTAKES = [
     ("03.1", "doubling", lambda: check.half_life_gamma(lambda h: 2 ** (1 / h))),
     ("03.1", "linear", lambda: check.half_life_gamma(lambda h: 1 - 0.5 / h)),
     ("03.1", "other", lambda: check.half_life_gamma(lambda h: 0.9)),
-    ("03.2", "zero", lambda: check.polynomial_cycle(lambda t: _poly(t, 20 * math.ceil(t / 20)))),
-    ("03.2", "restart", lambda: check.polynomial_cycle(lambda t: _poly(t % 20, 20))),
-    ("03.2", "floor", lambda: check.polynomial_cycle(lambda t: _poly(t, 20 * (t // 20 + 1)))),
-    ("03.2", "no cycle", lambda: check.polynomial_cycle(lambda t: _poly(min(t, 20), 20))),
+    ("03.2", "off by one", lambda: check.same_end(0.01 ** (1 / 59), 99 / 60, "exponential")),
+    ("03.2", "rate", lambda: check.same_end(math.log(100) / 60, 99 / 60, "exponential")),
+    ("03.2", "no one", lambda: check.same_end(0.01 ** (1 / 60), 100 / 60, "exponential")),
+    ("03.2", "budget", lambda: check.same_end(0.01 ** (1 / 60), 99 / 60, "inverse time")),
+    ("03.2", "choice", lambda: check.same_end(0.01 ** (1 / 60), 99 / 60, "cosine")),
+    ("03.2", "other", lambda: check.same_end(0.95, 99 / 60, "exponential")),
     ("04.1", "zero", lambda: check.warmup_factor(lambda e: e / 5 if e < 5 else _warm_cos(e))),
     ("04.1", "lr", lambda: check.warmup_factor(lambda e: 0.1 * _warm_cos(e))),
     ("04.1", "short ramp", lambda: check.warmup_factor(

@@ -274,3 +274,25 @@ def test_keras_checkpoint_keeps_iterations_and_callback_counts_from_initial_epoc
     plain.compile(keras.optimizers.SGD(0.1), "sparse_categorical_crossentropy")
     plain.fit(x, y, batch_size=10, epochs=5, initial_epoch=3, verbose=0, callbacks=[callback])
     assert seen == [3, 4]
+
+
+def test_reveal_log_waits_for_a_guess_then_shows_torch_steplr_one_epoch_apart():
+    from lrlessons import pitfalls
+
+    def logged(optimizer, scheduler, epochs):
+        rows = []
+        for _ in range(epochs):
+            used = optimizer.param_groups[0]["lr"]
+            optimizer.step()
+            scheduler.step()
+            rows.append((used, scheduler.get_last_lr()[0]))
+        return rows
+
+    log = pitfalls.record(logged, "StepLR", 8, step_size=4, gamma=0.5).lrs
+    asked = pitfalls.reveal_log(..., log)
+    assert "guess" in asked.data
+    # torch's StepLR: epoch 4 trains at the halved lr; the log after epoch 3's step shows it.
+    assert list(log[:, 0]) == [0.1] * 4 + [0.05] * 4
+    assert list(log[:, 1]) == [0.1] * 3 + [0.05] * 4 + [0.025]
+    shown = pitfalls.reveal_log((3, 4.0), log)
+    assert "0.05" in shown.data

@@ -35,7 +35,7 @@ from .core import MIME, Exercise, Mistake, Result
 from .lesson_00 import DESCENT_CASES, descent, loop
 from .lesson_01 import first_drop, keras_callback
 from .lesson_02 import restarts, schedule
-from .lesson_03 import HALF_LIVES, half_life_gamma, polynomial_cycle
+from .lesson_03 import HALF_LIVES, half_life_gamma, same_end
 from .lesson_04 import noam, warmup_factor
 from .lesson_05 import range_reading, triangular
 from .lesson_06 import plateau_drops, plateau_patience
@@ -61,5 +61,5 @@ __all__ = ["ADAGRAD_CASES", "ADAMW_CASES", "DESCENT_CASES", "EXERCISES", "HALF_L
            "accumulation_loop", "adagrad_effective_lr", "adamw_settles",
            "descent", "first_drop", "half_budget", "half_life_gamma", "keras_callback",
            "keras_schedule", "loop", "noam", "plateau_drops", "plateau_patience",
-           "polynomial_cycle", "range_reading", "restarts", "resume", "schedule",
+           "range_reading", "restarts", "resume", "same_end", "schedule",
            "scheduler_class", "triangular", "warmup_factor"]
