@@ -62,3 +62,20 @@ def _(runs):
              for r, c in zip(runs["07 calm_down"], runs["cosine"])]
     return [each("mean loss ratio over epochs 16-40", ratio, high=1.0),
             mean("mean loss ratio over epochs 16-40", ratio, low=0.65, high=0.8)]
+
+
+def cut_epochs(run) -> list[int]:
+    """Epochs that first train at a lower lr than the epoch before."""
+    lrs = np.asarray(run.lrs)[::run.batches_per_epoch]
+    return [int(e) for e in np.flatnonzero(np.diff(lrs) < 0) + 1]
+
+
+@claim("07 calm_down keeps cutting, paced by its window",
+       "The rule does not stop: on average more than six halvings in the 60 epochs, never two "
+       "less than five epochs apart (it waits a full window after each cut).",
+       "07 calm_down", metric="training loss (what the rule reads)")
+def _(runs):
+    cuts = [cut_epochs(r) for r in runs["07 calm_down"]]
+    return [mean("halvings in 60 epochs", [len(c) for c in cuts], low=6, fmt=".1f"),
+            fact("no two cuts less than 5 epochs apart",
+                 all(np.all(np.diff(c) >= 5) for c in cuts))]

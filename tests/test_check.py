@@ -446,6 +446,18 @@ def _warmup_step_lr(s, decay_from=None, ramp_shift=0):
     return [b * f for b in s.base_lrs]
 
 
+def _warmup_step_chain(s):
+    """The exercise's answer in the chainable form: the optimizer's lr times this step's ratio."""
+    t, w, f = s.last_epoch, s.warmup, s.start_factor
+    if t == 0:
+        ratio = f
+    elif t <= w:
+        ratio = (f + (1 - f) * t / w) / (f + (1 - f) * (t - 1) / w)
+    else:
+        ratio = s.gamma if (t - w) % s.step_size == 0 else 1.0
+    return [g["lr"] * ratio for g in s.optimizer.param_groups]
+
+
 WARMUP_STEP = dict(schedulers=[("LinearLR", dict(start_factor=0.1, total_iters=5)),
                                ("StepLR", dict(step_size=10, gamma=0.5))], milestones=[5])
 
@@ -463,8 +475,12 @@ def test_scheduler_class_names_the_common_mistakes(get_lr, words):
 
 
 def test_scheduler_class_passes_the_solution_and_catches_a_resume_that_drifts():
-    assert check.scheduler_class(_warmup_step(_warmup_step_lr), "SequentialLR", steps=40,
+    assert check.scheduler_class(_warmup_step(_warmup_step_chain), "SequentialLR", steps=40,
                                  **WARMUP_STEP)
+    # The closed form gives the right curve alone but overwrites the other factor in a chain.
+    closed = check.scheduler_class(_warmup_step(_warmup_step_lr), "SequentialLR", steps=40,
+                                   **WARMUP_STEP)
+    assert not closed and closed.hint_key == "closed"
     result = check.scheduler_class(_warmup_step(_own_counter()), "SequentialLR", steps=40,
                                    **WARMUP_STEP)
     assert not result and result.hint_key == "resume"
@@ -477,7 +493,7 @@ def _own_counter():
         t = next(calls) % 41  # right for one fresh run of 40 steps, lost on a resume
         s.last_epoch, saved = t, s.last_epoch
         try:
-            return _warmup_step_lr(s)
+            return _warmup_step_chain(s)
         finally:
             s.last_epoch = saved
     return own_counter
@@ -768,6 +784,8 @@ MISTAKES = [
         lambda s: _warmup_step_lr(s) if s.last_epoch < s.warmup else
         [g["lr"] * s.gamma for g in s.optimizer.param_groups]), "SequentialLR", steps=40,
         **WARMUP_STEP)),
+    ("07.1", "closed", lambda: check.scheduler_class(_warmup_step(_warmup_step_lr),
+                                                     "SequentialLR", steps=40, **WARMUP_STEP)),
     ("07.1", "class", lambda: check.scheduler_class(object, "StepLR")),
     ("07.1", "resume", lambda: check.scheduler_class(_warmup_step(_own_counter()), "SequentialLR",
                                                      steps=40, **WARMUP_STEP)),

@@ -115,6 +115,70 @@ def test_calm_down_halves_on_oscillation_holds_when_steady_and_waits_after_a_cha
     assert calm_down(jitter, [0.5, 0.5, 0.25, 0.25, 0.25]) is None  # changed lately: wait
 
 
+def test_calm_down_fires_on_pure_noise_at_the_rate_the_lesson_prints():
+    # Independent truth: a window of 5 i.i.d. values has 4 consecutive changes; "at most one
+    # rise" is the permutations with at most one ascent, Eulerian numbers A(5,0) + A(5,1) = 1 + 26
+    # of 5! = 120. So the rule fires on 93 of 120 orders (77.5 %), which the lesson prints.
+    import itertools
+
+    orders = list(itertools.permutations(range(5)))
+    fires = sum(calm_down(list(o), [0.5] * 5) is not None for o in orders)
+    assert (fires, len(orders)) == (120 - 1 - 26, 120)
+    out = lrlessons_cell_output("import itertools")
+    assert "93 of 120 orders: 77.5%" in out
+
+
+def lrlessons_cell_output(marker: str) -> str:
+    """The committed text output of the English notebook's cell that contains ``marker``."""
+    nb = json.loads((Path(__file__).parents[1] / "notebooks" / "en" / NOTEBOOK).read_text())
+    cell = next(c for c in nb["cells"] if c["cell_type"] == "code" and marker in "".join(c["source"]))
+    return "".join("".join(o.get("text", "")) for o in cell.get("outputs", []))
+
+
+def test_lambdalr_saves_a_callable_objects_attributes_and_nothing_of_a_function():
+    # Lesson 07 section 3: for a lambda or a plain function state_dict holds None; for an
+    # instance of a class with __call__ it holds the object's __dict__, loaded back into it.
+    class Warm:
+        def __init__(self, n):
+            self.n = n
+
+        def __call__(self, t):
+            return min(1.0, (t + 1) / self.n)
+
+    def plain(t):
+        return 1.0
+
+    opt = lrlessons.make_optimizer(0.1)
+    saved = torch.optim.lr_scheduler.LambdaLR(opt, [Warm(7)]).state_dict()
+    assert saved["lr_lambdas"] == [{"n": 7}]
+    for fn in (plain, lambda t: 1.0):
+        assert torch.optim.lr_scheduler.LambdaLR(opt, fn).state_dict()["lr_lambdas"] == [None]
+    fresh = Warm(3)
+    torch.optim.lr_scheduler.LambdaLR(lrlessons.make_optimizer(0.1), fresh).load_state_dict(saved)
+    assert fresh.n == 7
+
+
+def test_the_state_keys_the_lesson_explains_are_the_ones_saved():
+    optimizer = lrlessons.make_optimizer(0.1)
+    floor = StepWithFloor(optimizer, step_size=10, gamma=0.5, min_lr=0.01)
+    lrlessons.step_torch(optimizer, floor, 3)
+    state = floor.state_dict()
+    assert set(state) == {"_get_lr_called_within_step", "_is_initial", "_last_lr", "_step_count",
+                          "base_lrs", "gamma", "last_epoch", "min_lr", "step_size"}
+    assert state["_is_initial"] is False and state["_get_lr_called_within_step"] is False
+    assert "lr" in optimizer.state_dict()["param_groups"][0]
+
+
+def test_exercise_1s_solution_is_chainable():
+    # The solution cell's class, stepped in a ChainedScheduler with MultiplicativeLR, gives the
+    # product of both factors; the check rejects the closed form (tests/test_check.py).
+    names = definitions(NOTEBOOK, "class WarmupThenStep(", {"torch": torch})
+    assert lrlessons.check.scheduler_class(
+        names["WarmupThenStep"], "SequentialLR", steps=40, base_lr=0.1, milestones=[5],
+        schedulers=[("LinearLR", dict(start_factor=0.1, total_iters=5)),
+                    ("StepLR", dict(step_size=10, gamma=0.5))])
+
+
 def test_the_lessons_cells_share_the_rule():
     # The Keras callback and the PyTorch run both call the one calm_down.
     assert "self.rule(self.losses, self.lrs)" in cell_source(NOTEBOOK, "class CalmDown(")

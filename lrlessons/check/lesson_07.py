@@ -1,4 +1,5 @@
-"""Lesson 07's exercises: an LRScheduler subclass that resumes exactly; a Keras schedule."""
+"""Lesson 07's exercises: a chainable LRScheduler subclass that resumes exactly; a Keras
+schedule."""
 
 from __future__ import annotations
 
@@ -35,26 +36,51 @@ def _step_scheduler(cls, base_lr: float, steps: int, resume_at: int | None = Non
     return np.array(out)
 
 
+CHAIN_FACTOR = 0.98  # the other scheduler of the chain test: MultiplicativeLR(lambda t: 0.98)
+
+
+def _step_chained(cls, base_lr: float, steps: int):
+    """lrs of ``ChainedScheduler([cls(optimizer), MultiplicativeLR(0.98)])``: a chainable
+    ``get_lr`` gives the product of both; a closed form overwrites the other's factor."""
+    import torch
+
+    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=base_lr)
+    chain = torch.optim.lr_scheduler.ChainedScheduler(
+        [cls(opt), torch.optim.lr_scheduler.MultiplicativeLR(opt, lambda t: CHAIN_FACTOR)],
+        optimizer=opt)
+    out = []
+    for _ in range(steps):
+        out.append(float(opt.param_groups[0]["lr"]))
+        opt.step()
+        chain.step()
+    return np.array(out)
+
+
 SCHEDULER_CLASS = Exercise(
     "07.1", "scheduler_class",
-    {"en": "`WarmupThenStep.get_lr`: an `LRScheduler` subclass that ramps linearly from 0.1× to "
-           "the full rate over 5 epochs, then halves every 10 epochs counted from the end of the "
-           "warm-up (a derivation of the closed form)",
-     "zh": "`WarmupThenStep.get_lr`：一个 `LRScheduler` 子类，5 个 epoch 内从 0.1 倍线性升到完整"
-           "学习率，之后从预热结束时算起每 10 个 epoch 减半（推导闭式公式）"},
+    {"en": "`WarmupThenStep.get_lr` in the chainable form: an `LRScheduler` subclass that ramps "
+           "linearly from 0.1× to the full rate over 5 epochs, then halves every 10 epochs "
+           "counted from the end of the warm-up (a derivation: the ratio from one step's lr to "
+           "the next)",
+     "zh": "用链式写法写 `WarmupThenStep.get_lr`：一个 `LRScheduler` 子类，5 个 epoch 内从 0.1 倍"
+           "线性升到完整学习率，之后从预热结束时算起每 10 个 epoch 减半（推导题：相邻两步学习率"
+           "之比）"},
     {"en": "`check.scheduler_class`: torch steps the class for 40 epochs against the catalogue's "
            "`SequentialLR([LinearLR(start_factor=0.1, total_iters=5), StepLR(step_size=10, "
-           "gamma=0.5)], milestones=[5])`, then a run saved after step 17 and resumed from both "
-           "`state_dict`s must continue it exactly",
+           "gamma=0.5)], milestones=[5])`; inside a `ChainedScheduler` with "
+           "`MultiplicativeLR(lambda t: 0.98)` it must give the product of both (a closed form "
+           "overwrites the other factor and fails); a run saved after step 17 and resumed from "
+           "both `state_dict`s must continue it exactly",
      "zh": "`check.scheduler_class`：由 torch 调用这个类 40 个 epoch，与调度目录中的 "
            "`SequentialLR([LinearLR(start_factor=0.1, total_iters=5), StepLR(step_size=10, "
-           "gamma=0.5)], milestones=[5])` 比较；再在第 17 步后保存、从两个 `state_dict` 恢复，"
-           "必须完全接上"},
+           "gamma=0.5)], milestones=[5])` 比较；放进带 `MultiplicativeLR(lambda t: 0.98)` 的 "
+           "`ChainedScheduler` 里，必须得到两者的乘积（闭式写法会覆盖另一个因子，不能通过）；"
+           "再在第 17 步后保存、从两个 `state_dict` 恢复，必须完全接上"},
     (mistake("factors", "factors instead of lrs", "返回因子而不是学习率",
-             "get_lr returns learning rates, not factors: multiply by each of self.base_lrs "
-             "(LambdaLR is the one that multiplies for you).",
-             "get_lr 返回的是学习率，不是因子：要乘上 self.base_lrs 里的每个值（替你相乘的是 "
-             "LambdaLR）。"),
+             "get_lr returns learning rates, not factors: multiply the lr each group holds now, "
+             "group['lr'] (LambdaLR is the one that multiplies for you).",
+             "get_lr 返回的是学习率，不是因子：要乘上每个参数组此刻的学习率 group['lr']（替你相乘的"
+             "是 LambdaLR）。"),
      mistake("decay from 0", "decay counted from epoch 0", "衰减从第 0 个 epoch 数起",
              "The decay counts its epochs from the end of the warm-up: use (t - {w}) // {size}.",
              "衰减要从预热结束时开始数 epoch：用 (t - {w}) // {size}。"),
@@ -65,16 +91,25 @@ SCHEDULER_CLASS = Exercise(
              "* t / {w}，所以第 0 步用的是 start_factor。"),
      mistake("compounds", "chainable form multiplying `group[\"lr\"]` every step",
              "链式写法每步都乘 `group[\"lr\"]`",
-             "Your lr keeps falling at every step: in the chainable form group['lr'] already "
-             "holds the last step's lr, so multiplying it every step compounds. Compute from "
-             "self.base_lrs and self.last_epoch instead.",
-             "你的学习率每一步都在下降：链式写法里 group['lr'] 已经是上一步的学习率，每步都乘就会"
-             "累乘。改用 self.base_lrs 和 self.last_epoch 计算。"),
+             "Your lr keeps falling at every step: group['lr'] already holds the last step's lr, "
+             "so multiplying it by gamma at every step compounds. Multiply only at the steps "
+             "where the staircase drops, and by 1 in between.",
+             "你的学习率每一步都在下降：group['lr'] 已经是上一步的学习率，每步都乘 gamma 就会累乘。"
+             "只在阶梯下降的那几步乘 gamma，其余各步乘 1。"),
+     mistake("closed", "the closed form (computed from `self.base_lrs`)",
+             "闭式写法（用 `self.base_lrs` 计算）",
+             "Your curve is right on its own, but inside a ChainedScheduler it overwrites the "
+             "other scheduler's factor: you compute from self.base_lrs (the closed form). Start "
+             "from group['lr'], the lr the optimizer holds now, and multiply it by the ratio of "
+             "this step's factor to the last step's.",
+             "单独运行时你的曲线是对的，但放进 ChainedScheduler 后它会覆盖另一个调度器的因子：你是"
+             "用 self.base_lrs 计算的（闭式写法）。请从优化器此刻持有的学习率 group['lr'] 出发，"
+             "乘上这一步的因子与上一步的因子之比。"),
      mistake("resume", "state kept outside the attributes", "状态没有存成属性",
              "Keep every value the schedule needs in attributes (state_dict saves them) and "
-             "compute the lr from self.last_epoch and self.base_lrs.",
-             "把调度需要的值都存成属性（state_dict 会保存它们），并用 self.last_epoch 和 "
-             "self.base_lrs 计算学习率。"),
+             "count the steps with self.last_epoch, which state_dict saves too.",
+             "把调度需要的值都存成属性（state_dict 会保存它们），并用 self.last_epoch 数步数，"
+             "state_dict 也会保存它。"),
      mistake("class", "not an `LRScheduler` subclass", "不是 `LRScheduler` 的子类",
              "Expected a subclass of torch.optim.lr_scheduler.LRScheduler.",
              "需要 torch.optim.lr_scheduler.LRScheduler 的子类。"),
@@ -85,15 +120,16 @@ SCHEDULER_CLASS = Exercise(
 def scheduler_class(cls, name: str, steps: int = 40, base_lr: float = 0.1,
                     resume_at: int = 17, **params) -> Result:
     """Check an ``LRScheduler`` subclass built as ``cls(optimizer)``: stepped by torch for
-    ``steps`` steps it must give catalogue entry ``name``'s curve, and a run saved after
-    ``resume_at`` steps and resumed from both state_dicts must continue it exactly."""
+    ``steps`` steps it must give catalogue entry ``name``'s curve; chained with
+    ``MultiplicativeLR(0.98)`` it must give the product (the chainable form); and a run saved
+    after ``resume_at`` steps and resumed from both state_dicts must continue it exactly."""
     import torch
 
     from .core import step_mistake
 
     ex = SCHEDULER_CLASS
     if not (isinstance(cls, type) and issubclass(cls, torch.optim.lr_scheduler.LRScheduler)):
-        return ex.wrong(f"Got {cls!r}.", f"收到的是 {cls!r}。", "class")
+        return ex.wrong(f"Got {cls!r}.", f"你给出的是 {cls!r}。", "class")
     expected = curve(name, steps, base_lr=base_lr, **params)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # torch's get_lr-outside-step notice
@@ -101,6 +137,10 @@ def scheduler_class(cls, name: str, steps: int = 40, base_lr: float = 0.1,
                          "在 torch 调用它时")
         if run.problem is not None:
             return run.problem
+        chained = ex.capture(_step_chained, (cls, base_lr, steps), "inside a ChainedScheduler",
+                             "在 ChainedScheduler 里")
+        if chained.problem is not None:
+            return chained.problem
         resumed = ex.capture(_step_scheduler, (cls, base_lr, steps, resume_at),
                              "after load_state_dict", "在 load_state_dict 之后")
         if resumed.problem is not None:
@@ -108,13 +148,24 @@ def scheduler_class(cls, name: str, steps: int = 40, base_lr: float = 0.1,
     got = run.value
     at, n_bad = first_difference(got, expected)
     if at < 0:
+        product = expected * CHAIN_FACTOR ** np.arange(steps)
+        at, _ = first_difference(chained.value, product)
+        if at >= 0:
+            return ex.wrong(f"Alone your curve is right, but chained with "
+                            f"MultiplicativeLR({CHAIN_FACTOR}) step {at} trains at "
+                            f"{fmt(chained.value[at])}, expected {fmt(product[at])}.",
+                            f"单独运行时曲线是对的，但与 MultiplicativeLR({CHAIN_FACTOR}) 串联后，"
+                            f"第 {at} 步用的是 {fmt(chained.value[at])}，应为 {fmt(product[at])}。",
+                            "closed")
         at, _ = first_difference(resumed.value, expected)
         if at < 0:
-            return ex.ok(f"All {steps} steps match the catalogue's curve, and a run saved after "
+            return ex.ok(f"All {steps} steps match the catalogue's curve, chained with "
+                         f"MultiplicativeLR it gives the product of both, and a run saved after "
                          f"step {resume_at} and resumed from both state_dicts continues it "
                          f"exactly.",
-                         f"全部 {steps} 步都与调度目录的曲线一致；在第 {resume_at} 步后保存、再从"
-                         f"两个 state_dict 恢复的训练也完全接上了。")
+                         f"全部 {steps} 步都与调度目录的曲线一致；与 MultiplicativeLR 串联时得到"
+                         f"两者的乘积；在第 {resume_at} 步后保存、再从两个 state_dict 恢复的训练"
+                         f"也完全接上了。")
         return ex.wrong(f"Your curve is right, but after resuming at step {resume_at} step {at} "
                         f"gets {fmt(resumed.value[at])}, expected {fmt(expected[at])}.",
                         f"曲线是对的，但在第 {resume_at} 步恢复后，第 {at} 步得到 "
@@ -191,7 +242,7 @@ def keras_schedule(schedule, name: str, epochs: int, batches_per_epoch: int,
     ex = KERAS_SCHEDULE
     keras = _keras()
     if not isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule):
-        return ex.wrong(f"Got {schedule!r}.", f"收到的是 {schedule!r}。", "instance")
+        return ex.wrong(f"Got {schedule!r}.", f"你给出的是 {schedule!r}。", "instance")
     steps = epochs * batches_per_epoch
     expected = np.repeat(curve(name, epochs, base_lr=base_lr, **params), batches_per_epoch)
 
