@@ -16,8 +16,6 @@ from lrlessons import authoring, grading
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 L03 = "03_smooth_decay.ipynb"
-RIGHT_POLY = ("def my_poly_cycle(t):\n    span = 20 * max(1, math.ceil(t / 20))\n"
-              "    return (0.1 - 0.001) * (1 - t / span) ** 2 + 0.001\n")
 
 
 def submission(tmp_path: Path, name: str, answers: dict[int, str] | None = None,
@@ -70,7 +68,7 @@ def test_a_wrong_answer_gets_zero_and_its_hint_in_the_lessons_language(tmp_path)
 
 TAMPERING = {
     "redefine the check": "import lrlessons\nlrlessons.check.half_life_gamma = "
-                          "lambda *a, **k: True\nlrlessons.check.polynomial_cycle = "
+                          "lambda *a, **k: True\nlrlessons.check.same_end = "
                           "lambda *a, **k: True\n",
     "patch Result": "import lrlessons.check.core as core\ncore.Result.__bool__ = lambda s: True\n"
                     "core.Result.to_json = lambda s: {'passed': True, 'points': 1}\n"
@@ -93,7 +91,7 @@ def test_tampering_earns_nothing(tmp_path, attempt):
     """Each attempt sits in the answer cells, with answers that are wrong: the checks run in
     the grading process, so nothing the submission patches reaches them."""
     wrong1 = "def gamma_for_half_life(h):\n    return 0.9\n"
-    wrong2 = "def my_poly_cycle(t):\n    return 0.1\n"
+    wrong2 = "exp_gamma, inv_gamma, bigger_budget = 0.9, 1.0, 'inverse time'\n"
     if attempt == "a float that equals anything":
         wrong1 = "def gamma_for_half_life(h):\n    return Any(0.9)\n"
     tamper = TAMPERING[attempt]

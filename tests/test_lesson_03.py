@@ -75,3 +75,44 @@ def test_paddle_natural_exp_decay_is_torch_exponential_lr(paddle):
                                lrlessons.torch_curve("ExponentialLR", 100, gamma=0.95),
                                rtol=1e-12)
     assert round(to_copy, 4) == 0.0513
+
+
+@pytest.mark.parametrize("by_epoch", [False, True])
+def test_paddle_model_fit_steps_the_schedule_per_batch_unless_told(by_epoch):
+    """Lesson 03's pitfall: paddle.Model.fit adds LRScheduler(by_step=True) when no LRScheduler
+    callback is given (paddle/hapi/callbacks.py), so a per-epoch decay is stepped per batch;
+    LRScheduler(by_step=False, by_epoch=True) steps it per epoch. Real Paddle, 2 epochs of 3
+    batches."""
+    paddle = pytest.importorskip("paddle", reason="PaddlePaddle is a test extra: pip install -e "
+                                                 "'.[paddle]' (make test installs it)")
+    paddle.seed(0)
+    net = paddle.nn.Linear(2, 1)
+    decay = paddle.optimizer.lr.ExponentialDecay(learning_rate=0.1, gamma=0.5)
+    model = paddle.Model(net, inputs=[paddle.static.InputSpec([None, 2], "float32", "x")],
+                         labels=[paddle.static.InputSpec([None, 1], "float32", "y")])
+    model.prepare(paddle.optimizer.SGD(learning_rate=decay, parameters=net.parameters()),
+                  paddle.nn.MSELoss())
+    data = paddle.io.TensorDataset([paddle.rand([6, 2]), paddle.rand([6, 1])])
+    callbacks = ([paddle.callbacks.LRScheduler(by_step=False, by_epoch=True)] if by_epoch
+                 else None)
+    model.fit(data, batch_size=2, epochs=2, verbose=0, callbacks=callbacks, save_dir=None)
+    steps = 2 if by_epoch else 6  # epochs, or epochs x batches
+    assert decay.last_epoch == steps
+    assert decay.get_lr() == pytest.approx(0.1 * 0.5 ** steps, rel=1e-12)
+
+
+def test_transformers_polynomial_schedule_with_no_warmup_is_paddles_polynomialdecay():
+    """Lesson 03: transformers' get_polynomial_decay_schedule_with_warmup with 0 warm-up steps is
+    Paddle's PolynomialDecay with cycle=False (decay_steps = num_training_steps, end_lr = lr_end),
+    and its lr_end defaults to 1e-7, not 0. Stepped by torch past the end of the decay."""
+    transformers = pytest.importorskip("transformers")
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    scheduler = transformers.get_polynomial_decay_schedule_with_warmup(
+        optimizer, num_warmup_steps=0, num_training_steps=20, lr_end=0.001, power=2.0)
+    stepped = step_torch(optimizer, scheduler, 30)
+    paddle_form = lrlessons.curve("PolynomialDecay", 30, base_lr=0.1, decay_steps=20, end_lr=0.001,
+                                  power=2.0, cycle=False)
+    np.testing.assert_allclose(stepped, paddle_form, rtol=1e-12)
+    default = transformers.get_polynomial_decay_schedule_with_warmup(
+        torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1), 0, 20)
+    assert default.lr_lambdas[0](20) * 0.1 == pytest.approx(1e-7, rel=1e-9)

@@ -33,7 +33,8 @@ def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def answered(nb, answers: dict[int, str]):
-    cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
+    cells = [c for c in nb.cells  # answer cells, not the ungraded predictions
+             if c.metadata.get("nbgrader", {}).get("grade_id", "").startswith("answer-")]
     for k, source in answers.items():
         cells[k - 1].source = source
     return nb
@@ -80,7 +81,7 @@ def test_autograde_and_export_grade_the_class_outside_the_kernel(course):
         "bob": released,                                          # nothing written
         "carol": answered(nbformat.from_dict(released), {         # wrong, and tampering
             1: tamper + "def gamma_for_half_life(h):\n    return 0.5 ** h\n",
-            2: "def my_poly_cycle(t):\n    return 0.1\n"}),
+            2: "exp_gamma, inv_gamma, bigger_budget = 0.9, 1.0, 'inverse time'\n"}),
         "dave": answered(nbformat.from_dict(released), {          # an endless loop
             1: "def gamma_for_half_life(h):\n    while True:\n        pass\n"}),
     }

@@ -1,4 +1,5 @@
-"""Lesson 03's exercises: the gamma of a half-life; Paddle's PolynomialDecay(cycle=True)."""
+"""Lesson 03's exercises: the gamma of a half-life; two decays with the same end point and their
+learning-rate budgets."""
 
 from __future__ import annotations
 
@@ -8,20 +9,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ..catalogue import curve
-from .core import (
-    NUMBER,
-    STEP_MISTAKES,
-    Exercise,
-    Result,
-    call_steps,
-    first_difference,
-    first_match,
-    fmt,
-    matches,
-    mistake,
-    number,
-    step_mistake,
-)
+from .core import NUMBER, Exercise, Result, first_match, fmt, given, matches, mistake, number
 
 HALF_LIVES = (1.0, 5.0, 13.5, 30.0, 100.0)
 
@@ -92,75 +80,139 @@ def half_life_gamma(fn: Callable) -> Result:
                     key)
 
 
-POLYNOMIAL_CYCLE = Exercise(
-    "03.2", "polynomial_cycle",
-    {"en": "`my_poly_cycle(t)`: Paddle's `PolynomialDecay(0.1, decay_steps=20, end_lr=0.001, "
-           "power=2.0, cycle=True)` by hand (the lesson's one transcription: the card gives "
-           "$D = d\\max(1, \\lceil t/d\\rceil)$)",
-     "zh": "`my_poly_cycle(t)`：手写飞桨的 `PolynomialDecay(0.1, decay_steps=20, end_lr=0.001, "
-           "power=2.0, cycle=True)`（本课唯一一道照公式抄写的题：卡片给出了 "
-           "$D = d\\max(1, \\lceil t/d\\rceil)$）"},
-    {"en": "`lrlessons.check.polynomial_cycle`: `curve(\"PolynomialDecay\")` (tested against "
-           "Paddle) over steps 0-60, three cycles",
-     "zh": "`lrlessons.check.polynomial_cycle`：与 `curve(\"PolynomialDecay\")`（已对照飞桨测试）"
-           "比较第 0 到 60 步，共三个周期"},
-    (mistake("zero", "`ceil(t/20)` without the `max`", "没有 `max` 的 `ceil(t/20)`",
-             "Your function divides by zero at step 0: ceil(0 / decay_steps) is 0. Paddle uses 1 "
-             "there, so step 0 belongs to the first cycle.",
-             "你的函数在第 0 步除以零：ceil(0 / decay_steps) 等于 0。飞桨在这里取 1，第 0 步属于"
-             "第一个周期。"),
-     mistake("restart", "`t % 20`, a restart to the base lr", "`t % 20`，回到初始学习率",
-             "Yours restarts at the full base lr after each cycle, as torch's warm restarts do. "
-             "Paddle's cycle=True stretches decay_steps to the next multiple instead: step 21 "
-             "decays over 40 steps, from well below the base lr.",
-             "你的曲线每个周期都回到完整的初始学习率，就像 torch 的热重启。飞桨的 cycle=True 则把 "
-             "decay_steps 拉长到下一个倍数：第 21 步按 40 步的长度衰减，起点远低于初始学习率。"),
-     mistake("floor", "`floor(t/20) + 1`", "`floor(t/20) + 1`",
-             "At a multiple of decay_steps the lr reaches end_lr: that step still belongs to the "
-             "cycle it ends (ceil, not floor + 1).",
-             "在 decay_steps 的倍数上学习率正好降到 end_lr：这一步仍属于它所结束的那个周期（用 "
-             "ceil，而不是 floor + 1）。"),
-     mistake("no cycle", "no cycle (stays at `end_lr`)", "没有周期（停在 `end_lr`）",
-             "With cycle=True the lr does not stay at end_lr after decay_steps: it goes up again.",
-             "cycle=True 时学习率在 decay_steps 之后不会停在 end_lr：它会再次升高。"),
-     *STEP_MISTAKES, NUMBER))
+SAME_END = Exercise(
+    "03.2", "same_end",
+    {"en": "`exp_gamma`, `inv_gamma`, `bigger_budget`: the `gamma`s of `ExponentialLR` and "
+           "`InverseTimeDecay` whose lr after 60 steps is 1% of the start (two derivations the "
+           "lesson does not print), and which of the two spends the larger learning-rate budget "
+           "over those 60 epochs (a choice: section 3 matched half-lives, not end points)",
+     "zh": "`exp_gamma`、`inv_gamma`、`bigger_budget`：让 60 步之后的学习率是初始值 1% 的 "
+           "`ExponentialLR` 和 `InverseTimeDecay` 的 `gamma`（两道课程没有印出答案的推导题），"
+           "以及这两者在 60 个 epoch 里谁花掉的学习率预算更多（一道选择题：第 3 节对齐的是半衰期，"
+           "不是终点）"},
+    {"en": "`lrlessons.check.same_end`: $0.01^{1/60}$ and $99/60$ to 5e-4 relative; the budgets "
+           "are sums of `curve()` over steps 0-59",
+     "zh": "`lrlessons.check.same_end`：与 $0.01^{1/60}$ 和 $99/60$ 比较，相对误差 5e-4；"
+           "预算是 `curve()` 在第 0 到 59 步之和"},
+    (mistake("off by one", "the end reached after 59 steps", "在第 59 步就到达终点",
+             "Your {which} reaches 1% after {epochs_1} steps. Step t has had t calls to "
+             "scheduler.step(): the end point is step {epochs}.",
+             "你的 {which} 在 {epochs_1} 步之后就降到 1%。第 t 步之前调用了 t 次 "
+             "scheduler.step()：终点是第 {epochs} 步。"),
+     mistake("rate", "Paddle's rate $\\ln 100/60$ for `exp_gamma`",
+             "把飞桨的衰减率 $\\ln 100/60$ 当作 `exp_gamma`",
+             "That is the rate of Paddle's NaturalExpDecay (lr * e^(-rate t)); ExponentialLR "
+             "multiplies by a factor each step, so the factor to the power {epochs} must be 1/100.",
+             "这是飞桨 NaturalExpDecay 的衰减率（lr * e^(-rate t)）；ExponentialLR 每步乘一个因子，"
+             "这个因子的 {epochs} 次方必须等于 1/100。"),
+     mistake("no one", "$1/(0.01 \\cdot 60)$ for `inv_gamma`, without the 1",
+             "`inv_gamma` 取 $1/(0.01 \\cdot 60)$，漏了 1",
+             "InverseTimeDecay divides by 1 + gamma t, not by gamma t: solve 1 + {epochs} gamma "
+             "= 100.",
+             "InverseTimeDecay 除以的是 1 + gamma t，不是 gamma t：应当解 1 + {epochs} gamma = 100。"),
+     mistake("budget", "the inverse-time decay for the bigger budget", "认为逆时间衰减的预算更大",
+             "A budget is the sum of the lrs a schedule uses: sum both curves over steps 0 to "
+             "{epochs_1} (np.sum of lrlessons.curve(...)), compare, and look at which steps "
+             "carry most of each sum.",
+             "预算就是调度用过的学习率之和：把两条曲线在第 0 到 {epochs_1} 步的学习率分别求和"
+             "（对 lrlessons.curve(...) 用 np.sum）再比较，并看看每个和的大头来自哪些步。"),
+     mistake("choice", "a word other than the two names", "两个名字之外的答案",
+             "Set bigger_budget to \"exponential\" or \"inverse time\".",
+             "请把 bigger_budget 设为 \"exponential\" 或 \"inverse time\"。"),
+     mistake("other", "anything else", "其他错误",
+             "Write the lr after t steps as a formula in gamma, set it to 1/100 of the start at "
+             "t = {epochs}, and solve for gamma.",
+             "把第 t 步的学习率写成含 gamma 的式子，令它在 t = {epochs} 时等于初始值的 1/100，再解出 "
+             "gamma。"),
+     NUMBER),
+    example=dict(epochs=60, epochs_1=59, which="exp_gamma"))
+
+CHOICES = {"exponential": "exponential", "exponentiallr": "exponential",
+           "inverse time": "inverse time", "inverse-time": "inverse time",
+           "inversetimedecay": "inverse time", "inverse_time": "inverse time"}
 
 
-def polynomial_cycle(fn: Callable, base_lr: float = 0.1, decay_steps: int = 20,
-                     end_lr: float = 0.001, power: float = 2.0, cycles: int = 3) -> Result:
-    """Check ``fn(t)`` against Paddle's ``PolynomialDecay(cycle=True)`` (the catalogue's curve,
-    itself tested against Paddle) over ``cycles`` cycles, steps 0 to cycles * decay_steps."""
-    ex = POLYNOMIAL_CYCLE
-    params = dict(decay_steps=decay_steps, end_lr=end_lr, power=power, cycle=True)
-    steps = cycles * decay_steps + 1
-    probe = ex.capture(fn, (0,))
-    if isinstance(probe.error, ZeroDivisionError):
-        return ex.wrong("", "", "zero")
-    got = call_steps(ex, fn, steps)
-    if isinstance(got, Result):
-        return got
-    expected = curve("PolynomialDecay", steps, base_lr=base_lr, **params)
-    shown = ", ".join(f"{k}={v}" for k, v in params.items())
-    t, n_bad = first_difference(got, expected)
-    if t < 0:
-        return ex.ok(f"All {steps} steps match PolynomialDecay({shown}), over {cycles} cycles.",
-                     f"全部 {steps} 步都与 PolynomialDecay({shown}) 一致，共 {cycles} 个周期。")
-    ts = np.arange(steps)
+def same_end(exp_gamma, inv_gamma, bigger_budget, epochs: int = 60, end: float = 0.01) -> Result:
+    """Check the ``gamma`` of ExponentialLR and of InverseTimeDecay whose lr after ``epochs``
+    steps is ``end`` times the start, and the choice of the schedule with the larger sum of lrs
+    over steps 0 to epochs - 1 (computed with the catalogue's curves, not assumed)."""
+    ex = SAME_END
+    if not all(given(v) for v in (exp_gamma, inv_gamma, bigger_budget)):
+        return ex.not_written()
+    values = dict(epochs=epochs, epochs_1=epochs - 1)
+    got = {}
+    for name, value in (("exp_gamma", exp_gamma), ("inv_gamma", inv_gamma)):
+        got[name] = number(value)
+        if got[name] is None:
+            return ex.wrong(f"{name}: you gave {value!r}, not a number.",
+                            f"{name}：你给出的是 {value!r}，不是一个数。", "number")
+    right = {"exp_gamma": end ** (1 / epochs), "inv_gamma": (1 / end - 1) / epochs}
+    near = {"exp_gamma": (("off by one", end ** (1 / (epochs - 1))),
+                          ("rate", math.log(1 / end) / epochs)),
+            "inv_gamma": (("off by one", (1 / end - 1) / (epochs - 1)),
+                          ("no one", 1 / (end * epochs)))}
+    for name in ("exp_gamma", "inv_gamma"):
+        if not math.isclose(got[name], right[name], rel_tol=5e-4):
+            key = next((k for k, v in near[name] if math.isclose(got[name], v, rel_tol=5e-4)),
+                       "other")
+            schedule = "ExponentialLR" if name == "exp_gamma" else "InverseTimeDecay"
+            reached = curve(schedule, epochs + 1, base_lr=1.0, gamma=got[name])[epochs] \
+                if got[name] > 0 else float("nan")
+            return ex.wrong(f"{name} = {fmt(got[name])}: {schedule}'s lr after {epochs} steps is "
+                            f"then {fmt(reached)} of the start, not {end:g}.",
+                            f"{name} = {fmt(got[name])}：这时 {schedule} 在 {epochs} 步之后的学习率"
+                            f"是初始值的 {fmt(reached)}，而不是 {end:g}。", key, which=name, **values)
+    choice = CHOICES.get(str(bigger_budget).strip().lower()) \
+        if isinstance(bigger_budget, str) else None
+    if choice is None:
+        return ex.wrong(f"bigger_budget: you gave {bigger_budget!r}.",
+                        f"bigger_budget：你给出的是 {bigger_budget!r}。", "choice", **values)
+    spent = {"exponential": float(np.sum(curve("ExponentialLR", epochs, gamma=right["exp_gamma"]))),
+             "inverse time": float(np.sum(curve("InverseTimeDecay", epochs,
+                                                gamma=right["inv_gamma"])))}
+    bigger = max(spent, key=spent.get)
+    if choice != bigger:
+        return ex.wrong("Both gammas are right; the budget is not.", "两个 gamma 都对，预算选错了。",
+                        "budget", **values)
+    ratio = spent["exponential"] / spent["inverse time"]
+    return ex.ok(f"Right: gamma = {right['exp_gamma']:.5f} and {right['inv_gamma']:.4g}; from 0.1 "
+                 f"the exponential spends {spent['exponential']:.2f} over {epochs} epochs, the "
+                 f"inverse-time decay {spent['inverse time']:.2f}, {1 / ratio:.0%} of it. Its long "
+                 f"tail is at small rates; a decay's budget is spent at the start.",
+                 f"正确：gamma = {right['exp_gamma']:.5f} 和 {right['inv_gamma']:.4g}；从 0.1 出发，"
+                 f"{epochs} 个 epoch 里指数衰减花掉 {spent['exponential']:.2f}，逆时间衰减只花掉 "
+                 f"{spent['inverse time']:.2f}，前者是后者的 {ratio:.1f} 倍。逆时间衰减的长尾巴"
+                 f"处在很小的学习率上；衰减的预算主要花在开头。")
 
-    def ramp(span, k):
-        return (base_lr - end_lr) * (1 - k / span) ** power + end_lr
 
-    key, values = first_match(got, (
-        ("restart", ramp(decay_steps, ts % decay_steps)),
-        ("floor", ramp(decay_steps * (ts // decay_steps + 1), ts)),
-        ("no cycle", ramp(decay_steps, np.minimum(ts, decay_steps))))), {}
-    if key is None:
-        key, values = step_mistake(got, expected, t, lambda a, b: math.isclose(
-            a, b, rel_tol=1e-6, abs_tol=1e-12))
-    return ex.wrong(f"Step {t} differs from PolynomialDecay({shown}): expected "
-                    f"{fmt(expected[t])}, got {fmt(got[t])} ({n_bad} of {steps} steps differ).",
-                    f"第 {t} 步与 PolynomialDecay({shown}) 不同：应为 {fmt(expected[t])}，你的是 "
-                    f"{fmt(got[t])}（{steps} 步中有 {n_bad} 步不同）。", key, **values)
+EXERCISES = (HALF_LIFE_GAMMA, SAME_END)
 
 
-EXERCISES = (HALF_LIFE_GAMMA, POLYNOMIAL_CYCLE)
+PAIR = (("ExponentialLR", dict(gamma=0.95)), ("InverseTimeDecay", dict(gamma=0.074)))
+
+
+def reveal_lower(guess, at=(0, 5, 13, 14, 30, 50, 100)):
+    """Lesson 03's prediction: ``guess`` = {5: name, 100: name}, the schedule of ``PAIR`` the
+    learner expects lower at steps 5 and 100. Without a guess (``...``) it shows nothing and
+    asks for one; with one it says which guesses hold and shows both curves at ``at``."""
+    from IPython.display import Markdown
+
+    from ..docs import lr_table
+    from ..i18n import tr
+
+    names = [name for name, _ in PAIR]
+    if not isinstance(guess, dict) or any(guess.get(t) not in names for t in (5, 100)):
+        return Markdown(tr(
+            'Set `guess = {5: "...", 100: "..."}` first: at each step, the schedule you expect '
+            'lower, "ExponentialLR" or "InverseTimeDecay"; then run this cell again.',
+            '请先设定 `guess = {5: "...", 100: "..."}`：在每一步写下你认为更低的那个调度，'
+            '"ExponentialLR" 或 "InverseTimeDecay"；再运行这个单元格。'))
+    curves = {f"{name}({', '.join(f'{k}={v}' for k, v in params.items())})":
+              curve(name, max(at) + 1, **params) for name, params in PAIR}
+    lines = []
+    for t in (5, 100):
+        lower = names[int(np.argmin([c[t] for c in curves.values()]))]
+        mark = "✅" if guess[t] == lower else "❌"
+        lines.append(tr(f"{mark} step {t}: you said {guess[t]}, the lower is {lower}.",
+                        f"{mark} 第 {t} 步：你的预测是 {guess[t]}，更低的是 {lower}。"))
+    return Markdown("\n\n".join(lines) + "\n\n" + lr_table(curves, at, mark=False))
