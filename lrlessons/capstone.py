@@ -222,6 +222,14 @@ def _differs(p) -> str:
     return tr("**cannot tell from this data**", "**从这些数据看不出来**")
 
 
+def _matters(p) -> str:
+    """A claim that there is a difference, either way (sensitive to a hyperparameter):
+    confirmed when the interval excludes 0, the mirror of ``_differs``."""
+    if p.low > 0 or p.high < 0:
+        return tr("**confirmed**", "**证实**")
+    return tr("**cannot tell from this data**", "**从这些数据看不出来**")
+
+
 NOT_MEASURED = ("**not measured**", "**未测量**")
 
 
@@ -260,8 +268,8 @@ def verdict_tables(results: dict) -> str:
     sched = tr("scheduled (`StepLR`, `MultiStepLR`, `ExponentialLR`, cosine)",
                "有序调整（`StepLR`、`MultiStepLR`、`ExponentialLR`、余弦）")
     adapt = tr("adaptive (Adam, AdamW)", "自适应调整（Adam、AdamW）")
-    custom = tr("custom (`LambdaLR`, callbacks, `ReduceLROnPlateau`)",
-                "自定义调整（`LambdaLR`、回调（callback）、`ReduceLROnPlateau`）")
+    custom = tr("custom (`LambdaLR`, `ReduceLROnPlateau`, callbacks, warm-up + cosine)",
+                "自定义调整（`LambdaLR`、`ReduceLROnPlateau`、回调（callback）、预热 + 余弦）")
     rows = [
         (sched, tr("simple and intuitive, easy to control", "简单直观，容易控制"),
          tr("ease is not something accuracy shows", "是否容易，准确率反映不出来"), nm),
@@ -269,23 +277,26 @@ def verdict_tables(results: dict) -> str:
          tr("what a staircase written for 12 epochs does in a 6-epoch run: exercise 1",
             "为 12 个 epoch 写的阶梯调度在 6 个 epoch 的训练中会怎样：见练习 1"),
          tr("exercise 1 tests it", "由练习 1 检验")),
-        (sched, tr("typical use: basic training in vision and language",
-                   "典型应用：视觉和语言的基础训练"),
+        (sched, tr("typical use: basic training in computer vision (CV) and natural language "
+                   "processing (NLP)",
+                   "典型应用：计算机视觉（CV）和自然语言处理（NLP）的基础训练"),
          tr("one small image task", "只有一个小型图像任务"), nm),
         (adapt, tr("adjusts itself, no complex tuning needed", "自动调节，无需复杂调参"),
          tr(f"Adam at lr 0.01 minus Adam at the article's 0.001: {adam_lr_text}",
             f"学习率 0.01 的 Adam 减去文章中 0.001 的 Adam：{adam_lr_text}"), _differs(adam_lr)),
         (adapt, tr("but sensitive to its hyperparameters", "但对超参数（hyperparameter）敏感"),
-         tr("the same difference; sensitive compared with what: SGD under the same tenfold "
-            "change of lr was not run",
-            "同一个差值；但“敏感”要和别的方法比，而 SGD 的学习率同样变为十分之一的情形没有训练"),
-         tr("**cannot tell from this data**", "**从这些数据看不出来**")),
+         tr("the same difference: Adam's lr changed tenfold; whether more sensitive than SGD: "
+            "SGD under the same tenfold change of lr was not run",
+            "同一个差值：Adam 的学习率变为十分之一；是否比 SGD 更敏感：SGD 的学习率同样变为"
+            "十分之一的情形没有训练"),
+         tr(f"to its lr: {_matters(adam_lr)}; more than SGD: {nm}",
+            f"对学习率：{_matters(adam_lr)}；是否比 SGD 更敏感：{nm}")),
         (adapt, tr("may oscillate", "可能振荡（oscillation）"),
          tr("oscillation within a run is not what the final accuracy shows",
             "训练过程中的振荡，最终准确率反映不出来"), nm),
-        (adapt, tr("typical use: language models, RNNs, transformers",
-                   "典型应用：语言模型、RNN、Transformer"),
-         tr("no such model here", "这里没有这类模型"), nm),
+        (adapt, tr("typical use: NLP, RNNs, Transformers",
+                   "典型应用：自然语言处理、RNN、Transformer"),
+         tr("no language task and no such model here", "这里没有语言任务，也没有这类模型"), nm),
         (custom, tr("flexible, adapts to the task", "灵活，适应任务"),
          tr(f"`ReduceLROnPlateau` minus the constant lr: {plateau_text}",
             f"`ReduceLROnPlateau` 减去恒定学习率：{plateau_text}"), _verdict(plateau, +1)),
@@ -312,8 +323,8 @@ def verdict_tables(results: dict) -> str:
             f"at 0.001: {_verdict(slow, +1)}, and at the end {_verdict(end, +1)}; stable: {nm}",
             f"学习率 0.01 时起步快：Adam {_verdict(fast, +1)}，AdamW {_verdict(fast_w, +1)}；"
             f"0.001 时：{_verdict(slow, +1)}，最后 {_verdict(end, +1)}；是否稳定：{nm}")),
-        (tr("for large-scale training, cosine annealing with warm-up",
-            "大规模训练用余弦退火加预热"),
+        (tr("for large-scale training, cosine annealing with warm-up works better",
+            "大规模训练用余弦退火加预热，效果更好"),
          tr(f"warm-up + cosine minus cosine: {warm_text}; no large-scale run here",
             f"预热 + 余弦减去余弦：{warm_text}；这里没有大规模训练"),
          tr(f"large scale: {nm}; on this small task: {_verdict(warm, +1)}",
@@ -336,8 +347,8 @@ def verdict_tables(results: dict) -> str:
             "初学者实验、标准分类任务：`MultiStepLR`"),
          tr(f"minus the constant lr: {multi_text}; a shorter run: exercise 1",
             f"减去恒定学习率：{multi_text}；训练缩短时：见练习 1"), _verdict(multi, +1)),
-        (tr("high accuracy: cosine, or cosine with warm restarts",
-            "追求高精度：余弦，或带热重启（warm restart）的余弦"),
+        (tr("high accuracy, strong generalisation: cosine, or cosine with warm restarts",
+            "追求高精度、对泛化能力要求高：余弦，或带热重启（warm restart）的余弦"),
          tr(f"cosine minus the constant lr: {cosine_text}; warm restarts not run here",
             f"余弦减去恒定学习率：{cosine_text}；这里没有跑热重启"),
          tr(f"cosine: {_verdict(cosine, +1)}; warm restarts: {nm}",

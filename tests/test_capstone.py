@@ -145,6 +145,8 @@ def test_each_verdict_follows_from_its_paired_interval_by_the_rule():
     assert row.endswith("| **cannot tell from this data** |")
     row = next(line for line in text.splitlines() if "no complex tuning" in line)
     assert row.endswith("| **not on this task** |")  # Adam's lr changes the result
+    row = next(line for line in text.splitlines() if "sensitive to its hyperparameters" in line)
+    assert row.endswith("| to its lr: **confirmed**; more than SGD: **not measured** |")
     row = next(line for line in text.splitlines() if "simple and intuitive" in line)
     assert row.endswith("| **not measured** |")  # ease is not something accuracy shows
     assert "industrial-grade tasks, research experiments" in text
