@@ -120,3 +120,33 @@ def schedule(answer, name: str, steps: int | None = None, base_lr: float = 0.1,
 
 
 EXERCISES = (RESTARTS, SCHEDULE)
+
+
+AFTER_T_MAX = {"stays": ("stays at eta_min", "停在 eta_min"),
+               "climbs": ("climbs back along the cosine", "沿着余弦重新爬升"),
+               "restarts": ("jumps back to the start at once", "立刻跳回初始值")}
+
+
+def reveal_after_t_max(guess, steps: int = 150, T_max: int = 50, eta_min: float = 0.001):
+    """Lesson 02's prediction: ``guess``, one of ``AFTER_T_MAX``'s keys, what CosineAnnealingLR
+    does after ``T_max``. Without a guess (``...``) it shows nothing and asks for one; with one it
+    says what torch's schedule does (read off the curve, not assumed) and draws it."""
+    from IPython.display import Markdown, display
+
+    from ..i18n import tr
+    from ..plotting import plot_curve
+
+    if not isinstance(guess, str) or guess not in AFTER_T_MAX:
+        return Markdown(tr('Set `guess` first to "stays", "climbs" or "restarts", then run this '
+                           "cell again.",
+                           '请先把 `guess` 设为 "stays"、"climbs" 或 "restarts"，再运行这个单元格。'))
+    lr = curve("CosineAnnealingLR", steps, base_lr=0.1, T_max=T_max, eta_min=eta_min)
+    after = lr[T_max + 1:2 * T_max + 1]
+    truth = ("restarts" if after[0] > 0.05 else
+             "climbs" if np.all(np.diff(after) > 0) else "stays")
+    mark = "✅" if guess == truth else "❌"
+    en, zh = AFTER_T_MAX[guess]
+    truth_en, truth_zh = AFTER_T_MAX[truth]
+    display(Markdown(tr(f"{mark} You said it {en}; after step {T_max} it {truth_en}.",
+                        f"{mark} 你的预测是{zh}；第 {T_max} 步之后，学习率{truth_zh}。")))
+    return plot_curve("CosineAnnealingLR", steps, base_lr=0.1, T_max=T_max, eta_min=eta_min)
