@@ -37,3 +37,19 @@ def test_with_a_floor_the_chain_is_close_to_the_product_but_not_equal(eta_min):
     got, product = chained(eta_min)
     relative = np.abs(got - product) / product
     assert 1e-6 < relative.max() < 2e-4  # the lesson: "within 0.02%", "no longer equal"
+
+
+def test_the_prediction_asks_for_a_guess_then_reads_the_answer_off_torchs_curve():
+    from lrlessons.check.lesson_02 import reveal_after_t_max
+
+    assert "Set `guess` first" in reveal_after_t_max(...).data
+    assert "Set `guess` first" in reveal_after_t_max(["climbs"]).data
+    stepped = lrlessons.torch_curve("CosineAnnealingLR", 101, base_lr=0.1, T_max=50,
+                                    eta_min=0.001)
+    assert np.all(np.diff(stepped[51:101]) > 0)  # torch climbs back: "climbs" is the answer
+    shown = []
+    from unittest import mock
+    with mock.patch("IPython.display.display", shown.append):
+        reveal_after_t_max("climbs")
+        reveal_after_t_max("stays")
+    assert shown[0].data.startswith("✅") and shown[1].data.startswith("❌")

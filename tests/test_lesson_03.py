@@ -116,3 +116,15 @@ def test_transformers_polynomial_schedule_with_no_warmup_is_paddles_polynomialde
     default = transformers.get_polynomial_decay_schedule_with_warmup(
         torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1), 0, 20)
     assert default.lr_lambdas[0](20) * 0.1 == pytest.approx(1e-7, rel=1e-9)
+
+
+def test_the_prediction_asks_for_a_guess_then_marks_each_step():
+    from lrlessons.check.lesson_03 import reveal_lower
+
+    assert "Set `guess = " in reveal_lower(...).data
+    assert "Set `guess = " in reveal_lower({5: "cosine", 100: "ExponentialLR"}).data
+    shown = reveal_lower({5: "InverseTimeDecay", 100: "InverseTimeDecay"}).data
+    exp = lrlessons.curve("ExponentialLR", 101, gamma=0.95)
+    inv = lrlessons.curve("InverseTimeDecay", 101, gamma=0.074)
+    assert inv[5] < exp[5] and exp[100] < inv[100]  # the lesson's answer, from the curves
+    assert "✅ step 5" in shown and "❌ step 100" in shown
