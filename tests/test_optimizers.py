@@ -165,7 +165,11 @@ def test_keras_momentum_keeps_the_old_rate_after_a_cut(keras):
     assert np.allclose(t[:50], k[:50], rtol=1e-12)
     # Keras' step at the cut is the old velocity plus a quarter-rate gradient: larger than torch's.
     assert np.all(np.abs(k[50]) > np.abs(t[50]))
-    assert np.allclose(t[90:], k[90:], rtol=0.05, atol=1e-3)
+    # Lesson 08: at step 70 (the table's last row) Keras' step is still a quarter larger
+    # (parameter 0); the two come within 5 % only from step 85 on.
+    gap = np.abs(k - t) / np.abs(t)
+    assert 0.2 < gap[70, 0] < 0.3 and np.all(gap[70] > 0.1), gap[70]
+    assert gap[84].max() > 0.05 and gap[85:].max() < 0.05, gap[80:].max(axis=1)
 
 
 def test_defaults_are_read_from_the_installed_classes(keras):

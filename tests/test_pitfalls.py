@@ -112,6 +112,8 @@ def test_a_group_added_late_leaves_the_schedule_and_breaks_lambda_lr():
     assert not np.allclose(late, intended)
     with pytest.raises(ValueError):
         pitfalls.record(add_late, "LambdaLR", 12, groups=[0.01], lr_lambda=lambda t: 0.9 ** t)
+    with pytest.raises(KeyError, match="max_lr"):  # the late group has no max_lr
+        pitfalls.record(add_late, "OneCycleLR", 12, groups=[0.01], max_lr=0.1, total_steps=12)
 
 
 def make_run(model):

@@ -152,9 +152,11 @@ RESUME = Exercise(
      mistake("order", "anything else", "其他错误",
              "Compare the first resumed epoch's lr with the uninterrupted run's: which of the "
              "checkpoint's states bring it back, and in which order must they be loaded so that "
-             "nothing overwrites them (section 5 says what building a scheduler does)?",
+             "nothing overwrites them (torch's LRScheduler docstring, which section 5 points "
+             "to, says what building a scheduler does)?",
              "把恢复后第一个 epoch 的学习率与从未中断的训练比较：检查点里哪些状态能把它带回来？"
-             "要按什么顺序加载，才不会被后面的步骤覆盖（第 5 节讲了构建调度器时会发生什么）？"),
+             "要按什么顺序加载，才不会被后面的步骤覆盖（第 5 节提到的 torch `LRScheduler` "
+             "文档字符串讲了构建调度器时会发生什么）？"),
      mistake("weights", "optimizer and scheduler without the model",
              "加载了优化器和调度器却没加载模型",
              "The lr continues exactly, but the weights end differently: load the model's "
