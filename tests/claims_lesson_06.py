@@ -75,7 +75,8 @@ def _(runs):
 @claim("06 patience=4 ends close to the fixed cosine; all three end level in accuracy",
        "With patience=4 the plateau schedule ends close to the fixed cosine: its final training "
        "loss on average less than a quarter higher. The final validation accuracies of all three "
-       "schedules (patience=0 included) are level, between 92 % and 97 % in every seed.",
+       "schedules (patience=0 included) lie in the same range, between 92 % and 97 % in every "
+       "seed.",
        "06 cosine, 40 epochs", "06 plateau patience=4", "06 plateau patience=0",
        metric="training loss; validation accuracy")
 def _(runs):

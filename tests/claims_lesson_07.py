@@ -37,8 +37,8 @@ def _(runs):
 
 @claim("07 calm_down: close to the cosine, not better",
        "It ends close to the fixed cosine without knowing the run's length: between 10 % below "
-       "and 25 % above its training loss in every seed, above it on average, with the same "
-       "validation accuracy (93-96 %).",
+       "and 25 % above its training loss in every seed, above it on average, with the validation "
+       "accuracy of both in the same range (93-96 % in every seed).",
        "cosine", "07 calm_down", metric="training loss; validation accuracy")
 def _(runs):
     pairs = list(zip(runs["07 calm_down"], runs["cosine"]))
