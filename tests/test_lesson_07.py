@@ -81,6 +81,28 @@ def test_scheduler_state_alone_restarts_the_staircase_as_the_lesson_says():
     assert after[0] == 0.1 and after[5] == 0.05 and after[-1] == 0.0125
 
 
+def test_a_closed_form_resumed_alone_is_wrong_for_one_epoch_then_right():
+    # The lesson: a scheduler that computes from base_lrs and last_epoch is right again from its
+    # next step(), but the first epoch after the restart trains at the fresh optimizer's lr.
+    class ClosedForm(StepWithFloor):
+        def get_lr(self):
+            return self._get_closed_form_lr()
+
+    def closed(base_lr=0.1):
+        optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=base_lr)
+        return optimizer, ClosedForm(optimizer, step_size=10, gamma=0.5, min_lr=0.01)
+
+    whole = lrlessons.step_torch(*closed(), 60)
+    optimizer, scheduler = closed()
+    lrlessons.step_torch(optimizer, scheduler, 26)
+    saved = scheduler.state_dict()
+    optimizer, scheduler = closed()
+    scheduler.load_state_dict(saved)
+    after = lrlessons.step_torch(optimizer, scheduler, 35)  # epochs 25-59, as in the lesson
+    assert after[0] == 0.1 != whole[25]  # the fresh optimizer's lr, for one epoch
+    assert np.array_equal(after[1:], whole[26:])
+
+
 def test_the_keras_schedule_equals_the_catalogue_and_survives_saving(keras, tmp_path):
     names = definitions(NOTEBOOK, "class WarmupCosine(")
     schedule = names["WarmupCosine"](0.5, 60, 660)
