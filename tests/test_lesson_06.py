@@ -193,6 +193,51 @@ def test_the_lessons_keras_table(keras):
         [5, 9]
 
 
+def test_keras_mode_auto_follows_the_direction_a_metric_declares(keras):
+    """Lesson 06: loss minimised, a compiled metric in its declared direction (accuracy
+    maximised, a crossentropy metric minimised), any other name a ValueError at the first epoch."""
+    import warnings
+
+    from lrlessons.playground import spiral
+
+    x, y = spiral()
+    ops = {}
+    for monitor in ("loss", "accuracy", "sparse_categorical_crossentropy", "no_such_metric"):
+        model = lrlessons.keras_model()
+        model.compile(optimizer=keras.optimizers.SGD(0.1), loss="sparse_categorical_crossentropy",
+                      metrics=["accuracy", keras.metrics.SparseCategoricalCrossentropy()])
+        callback = keras.callbacks.ReduceLROnPlateau(monitor=monitor)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                model.fit(x[:200], y[:200], epochs=1, verbose=0, callbacks=[callback])
+            except ValueError as error:
+                ops[monitor] = "ValueError" if "automatically" in str(error) else str(error)
+                continue
+        ops[monitor] = callback.monitor_op.__name__
+    assert ops == {"loss": "less", "accuracy": "greater",
+                   "sparse_categorical_crossentropy": "less", "no_such_metric": "ValueError"}
+
+
+def test_keras_early_stopping_stops_when_the_count_reaches_patience(keras):
+    """Lesson 06: EarlyStopping counts like Keras' ReduceLROnPlateau (stops when the count of
+    bad epochs reaches patience), and its default min_delta (0) is not the plateau callback's."""
+    sequence = [1.0, 0.9, 0.95, 0.96, 0.97, 0.98, 0.99]
+    for patience, last in ((0, 2), (2, 3), (3, 4)):
+        model = lrlessons.keras_model()
+        model.stop_training = False  # fit sets it; here the callback is driven by hand
+        stop = keras.callbacks.EarlyStopping(monitor="loss", patience=patience)
+        stop.set_model(model)
+        stop.on_train_begin()
+        for epoch, value in enumerate(sequence):
+            stop.on_epoch_end(epoch, {"loss": value})
+            if model.stop_training:
+                break
+        assert epoch == last
+    assert keras.callbacks.EarlyStopping().min_delta == 0
+    assert keras.callbacks.ReduceLROnPlateau().min_delta == 1e-4
+
+
 def test_step_without_the_metric_fails():
     scheduler = lrlessons.torch_scheduler("ReduceLROnPlateau", lrlessons.make_optimizer())
     with pytest.raises(TypeError, match="metrics"):
