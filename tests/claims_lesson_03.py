@@ -76,8 +76,8 @@ def _points(run) -> float:
 
 @claim("03 on held-out data only the fastest decay loses",
        "On validation accuracy gamma=0.8 ends level with gamma=0.95 (on average within two "
-       "points), and only gamma=0.7 ends lower, by one and a half to two points on average "
-       "(measured: 2.1 on seeds 0-9, 1.6 on 30-39; the bound is the direction).",
+       "points), and only gamma=0.7 ends lower, by about two points on average (measured: 2.1 "
+       "on seeds 0-9, 1.6 on 30-39; the bound is the direction).",
        "exp 0.7", "exp 0.8", "exp 0.95", metric="validation accuracy")
 def _(runs):
     slow = [_points(r) for r in runs["exp 0.95"]]
