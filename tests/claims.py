@@ -374,7 +374,8 @@ def _(runs):
 
 @claim("01 per-batch StepLR starves",
        "StepLR(step_size=20) stepped per batch cuts after 20 batches (under two epochs); the rate "
-       "is negligible by epoch 7 and the run freezes far below the per-epoch one (about 70%).",
+       "is negligible by epoch 7 and the run freezes far below the per-epoch one (about 70% "
+       "validation accuracy, where stepping per epoch reaches about 95%).",
        "StepLR 20", "StepLR 20 per batch", metric="validation accuracy; training loss")
 def _(runs):
     starved = runs["StepLR 20 per batch"]
@@ -385,6 +386,8 @@ def _(runs):
         each("end loss / per-epoch StepLR's",
              [tail_loss(b) / tail_loss(e) for b, e in zip(starved, runs["StepLR 20"])], low=3,
              fmt=".1f"),
+        each("per-epoch StepLR: final validation accuracy",
+             [r.final_accuracy for r in runs["StepLR 20"]], low=0.92, high=0.98),
     ]
 
 
@@ -406,8 +409,8 @@ def _(runs):
 
 
 @claim("02 cosine ends far lower than constant",
-       "The correctly sized cosine ends with a far lower training loss than the constant rate "
-       "(less than half).",
+       "In every seed the correctly sized cosine ends with less than two thirds of the constant "
+       "rate's training loss.",
        "const 0.5", "cosine", metric="training loss")
 def _(runs):
     return [each("end loss / constant's", [tail_loss(c) / tail_loss(k) for c, k in
@@ -416,9 +419,9 @@ def _(runs):
 
 
 @claim("02 T_max=30: low at 30, then lost",
-       "T_max=30 reaches its lowest loss at epoch 30, close to where the full cosine ends; then "
-       "its rate climbs back to 0.5 and the loss ends 2-3 times higher, about where the "
-       "constant one does.",
+       "T_max=30 reaches its lowest loss at epoch 31 (trained at the floor), close to where the "
+       "full cosine ends; then its rate climbs back to 0.5 and the loss ends about 2-3 times "
+       "its lowest (more than 1.6 times in every run), about where the constant one does.",
        "const 0.5", "cosine", "cosine T_max=30", metric="training loss")
 def _(runs):
     short, full, const = runs["cosine T_max=30"], runs["cosine"], runs["const 0.5"]
@@ -434,8 +437,9 @@ def _(runs):
 
 
 @claim("02 warm restarts: jump, then end like the cosine",
-       "The warm restart at epoch 20 makes the loss jump too; the last cycle ends with the run "
-       "and ends as well as the single cosine.",
+       "The warm restart after epoch 20 makes the loss jump too; the last cycle ends with the "
+       "run and ends close to the single cosine: within a quarter of its training loss and "
+       "within 2.5 points of its validation accuracy.",
        "cosine", "SGDR 20x2", metric="training loss; validation accuracy")
 def _(runs):
     sgdr, full = runs["SGDR 20x2"], runs["cosine"]
