@@ -23,6 +23,7 @@ os.environ.setdefault("KERAS_BACKEND", "torch")
 
 # name -> module that defines it, imported on first access.
 _LAZY = {
+    "LRLessonsError": "i18n",
     "torch_scheduler": "torch_bridge",
     "torch_curve": "torch_bridge",
     "torch_momenta": "torch_bridge",

@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from . import formulas as F
+from .i18n import LRLessonsError
 from .params import Line, Param, Raw, Schedule, Symbol, Text, fail
 
 # --- shared parameter and symbol definitions ------------------------------------------------------
@@ -1353,7 +1354,7 @@ def problems(spec: Schedule) -> list[str]:
         if not p.required and p.default is not None:
             try:
                 p.check(p.default)
-            except (ValueError, TypeError):
+            except LRLessonsError:
                 out.append(f"parameter {p.name}: default {p.default!r} is not valid")
     if spec.owner not in spec.code:
         out.append(f"no line in its own framework ({spec.owner})")
@@ -1378,7 +1379,7 @@ def problems(spec: Schedule) -> list[str]:
             out.append(f"suggested names no parameter: {key!r}")
     try:
         resolve(spec, _with_metric(spec, spec.example_params))
-    except (ValueError, TypeError) as exc:
+    except LRLessonsError as exc:
         out.append(f"its example (example, else suggested) is refused: {exc}")
     return [f"{spec.name}: {problem}" for problem in out]
 

@@ -20,7 +20,7 @@ from . import layout
 from .catalogue import SCHEDULES, check_base_lr, curve, get, resolve
 from .controls import FIXED_KINDS, Control, control_for
 from .frameworks import FRAMEWORKS, write
-from .i18n import message, pick, tr
+from .i18n import LRLessonsError, message, pick, tr
 from .livefigure import LiveFigure, LivePanels, still
 from .params import Param, Schedule, fail
 from .plotting import colors, label, plot_text, set_lr_axis, step_xy, style_axes, title_of
@@ -257,7 +257,7 @@ class ScheduleExplorer(Explorer):
         values, steps, base_lr = self._settings()
         try:
             lr = curve(self.spec.name, steps, base_lr=base_lr, **values)
-        except (ValueError, TypeError) as exc:
+        except LRLessonsError as exc:  # a library bug stays a traceback
             self.line.set_visible(False)
             self.readout.value = f"<span style='{ERROR_STYLE}'>{_escape(message(exc))}</span>"
             self.figure.refresh()
@@ -333,7 +333,7 @@ class CompareExplorer(Explorer):
             n = min(steps, _run_length(e.spec, values) or steps)
             try:
                 lr = curve(e.spec.name, n, base_lr=base_lr, **values)
-            except (ValueError, TypeError) as exc:
+            except LRLessonsError as exc:
                 line.set_visible(False)
                 problems.append(f"{e.spec.name}: {_escape(message(exc))}")
                 curves.append(None)
@@ -457,7 +457,7 @@ class TrainingExplorer(Explorer):
         try:
             run = self.pg.train(name, epochs=self.epochs.value, base_lr=self.base_lr.value,
                                 step_per=self.step_per.value, **self.settings, **params)
-        except (ValueError, TypeError) as exc:
+        except LRLessonsError as exc:  # a library bug stays a traceback
             self.status.value = f"<span style='{ERROR_STYLE}'>{_escape(message(exc))}</span>"
             return None
         self.runs = (self.runs + [run])[-self.HISTORY:]

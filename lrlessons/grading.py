@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .authoring import LANGS
+from .i18n import kind_name
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 IN_SANDBOX = ("07.1", "07.2", "09.2")
@@ -409,7 +410,7 @@ def serve() -> None:
                 reply({"ok": True, "value": result_json(value) if type(value) is result_type
                        else None})
         except BaseException as exc:  # noqa: BLE001 - the learner's error, reported as data
-            reply({"ok": False, "error": type(exc).__name__, "detail": str(exc)[:300],
+            reply({"ok": False, "error": kind_name(exc), "detail": str(exc)[:300],
                    "not_written": isinstance(exc, NotImplementedError)})
 
 

@@ -69,9 +69,8 @@ def use_language(lang: str) -> None:
     """Switch plots, widgets and messages to ``"zh"`` (简体中文), ``"zh-Hant"`` (繁體中文) or
     ``"en"``."""
     if lang not in CHOICES:
-        raise ValueError(bilingual(
-            f"lang must be one of 'zh', 'zh-Hant', 'en', got {lang!r}",
-            f"lang 必须是 'zh'、'zh-Hant' 或 'en' 之一，你给出的是 {lang!r}"))
+        raise error(f"lang must be one of 'zh', 'zh-Hant', 'en', got {lang!r}",
+                    f"lang 必须是 'zh'、'zh-Hant' 或 'en' 之一，你给出的是 {lang!r}")
     _state["lang"] = lang
 
 
@@ -107,7 +106,59 @@ def bilingual(en: str, zh: str) -> str:
     return f"{en} / {zh}"
 
 
+class LRLessonsError(Exception):
+    """Every error lrlessons raises for bad input, in every language the course speaks.
+
+    ``str()`` is both written languages (``bilingual``: a traceback is read by whoever it is
+    pasted to); ``text(lang)`` is one language, Traditional Chinese converted from ``zh``. What
+    lrlessons raises is a ``LRLessonsValueError`` / ``LRLessonsTypeError`` / ... (``error``), so a
+    learner's ``except ValueError`` catches what it caught before, while widgets catch only
+    ``LRLessonsError``: a ValueError from numpy or torch stays a traceback.
+    """
+
+    def __init__(self, en: str, zh: str):
+        super().__init__(bilingual(en, zh))
+        self.en, self.zh = en, zh
+
+    def __reduce__(self):  # pickles (multiprocessing, a sandbox) with both halves
+        return type(self), (self.en, self.zh)
+
+    def text(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (default: the language in use)."""
+        return in_language({"en": self.en, "zh": self.zh}, lang or _state["lang"])
+
+
+class LRLessonsValueError(LRLessonsError, ValueError):
+    """A value out of its range, unknown, or inconsistent with another."""
+
+
+class LRLessonsTypeError(LRLessonsError, TypeError):
+    """A value of the wrong type."""
+
+
+class LRLessonsRuntimeError(LRLessonsError, RuntimeError):
+    """The environment cannot do what was asked (Keras imported on another backend)."""
+
+
+ERRORS = {ValueError: LRLessonsValueError, TypeError: LRLessonsTypeError,
+          RuntimeError: LRLessonsRuntimeError}
+
+
+def error(en: str, zh: str, kind: type[Exception] = ValueError) -> LRLessonsError:
+    """The error lrlessons raises (``raise error(...)``): an ``LRLessonsError`` that is also a
+    ``kind`` (ValueError, TypeError or RuntimeError), as learners' code expects."""
+    return ERRORS[kind](en, zh)
+
+
+def kind_name(exc: BaseException) -> str:
+    """The exception's type name as a learner knows it: ``ValueError`` for an
+    ``LRLessonsValueError`` (a hint, or the grader rebuilding the learner's error by name)."""
+    kind = type(exc)
+    if isinstance(exc, LRLessonsError):
+        kind = next(k for k in kind.__mro__ if k.__module__ == "builtins")
+    return kind.__name__
+
+
 def message(exc: BaseException) -> str:
-    """An exception's text in the learner's language (lrlessons errors carry both halves)."""
-    en, zh = getattr(exc, "en", None), getattr(exc, "zh", None)
-    return tr(en, zh) if en and zh else str(exc)
+    """An exception's text in the learner's language (an ``LRLessonsError`` carries each)."""
+    return exc.text() if isinstance(exc, LRLessonsError) else str(exc)

@@ -7,7 +7,7 @@ import numpy as np
 
 from . import layout
 from .explorers import ERROR_STYLE, Explorer, _escape
-from .i18n import message, tr
+from .i18n import LRLessonsError, message, tr
 from .lr_range import (
     _END,
     _MARGIN,
@@ -211,7 +211,7 @@ class RangeTestExplorer(Explorer):
             # losses earlier (the rule looks only backwards), so the slider needs no new run.
             self.test = range_test(seed=range(seeds) if seeds > 1 else 0,
                                    stop_factor=_STOP.ui[1], **values)
-        except (ValueError, TypeError) as exc:
+        except LRLessonsError as exc:  # a library bug stays a traceback
             self.status.value = f"<span style='{ERROR_STYLE}'>{_escape(message(exc))}</span>"
             return None
         self.status.value = ""

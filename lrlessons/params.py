@@ -16,15 +16,13 @@ from typing import Any
 
 import numpy as np
 
-from .i18n import bilingual, in_language
+from .i18n import LRLessonsError, error, in_language
 
 
-def fail(en: str, zh: str, kind: type[Exception] = ValueError) -> Exception:
-    """Build the bilingual error lrlessons raises; ``raise fail(...)``. The two halves stay on
-    the exception as ``.en`` and ``.zh``, so a widget can show the learner's language only."""
-    exc = kind(bilingual(en, zh))
-    exc.en, exc.zh = en, zh
-    return exc
+def fail(en: str, zh: str, kind: type[Exception] = ValueError) -> LRLessonsError:
+    """Build the bilingual error lrlessons raises; ``raise fail(...)``: an ``LRLessonsError``
+    that is also a ``kind`` (see ``i18n.error``), so a widget can show the learner's language."""
+    return error(en, zh, kind)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import numpy as np
 from . import layout
 from .catalogue import get
 from .explorers import ERROR_STYLE, EntryControls, Explorer, _code_html, _escape
-from .i18n import message, tr
+from .i18n import LRLessonsError, message, tr
 from .plateau import (
     _EPOCHS,
     _NOISE,
@@ -148,7 +148,7 @@ class PlateauExplorer(Explorer):
         ax_m, ax_lr = self.figure.axes
         try:
             lr = plateau_curve(metrics, self.base_lr, **values)
-        except (ValueError, TypeError) as exc:
+        except LRLessonsError as exc:  # a library bug stays a traceback
             for line in (self.triggers, self.lr_line, self.drop_lines):
                 line.set_data([], [])
             self.readout.value = f"<span style='{ERROR_STYLE}'>{_escape(message(exc))}</span>"

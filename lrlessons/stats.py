@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .i18n import bilingual, tr
+from .i18n import error, tr
 
 
 @dataclass(frozen=True)
@@ -56,10 +56,10 @@ def paired(a, b, confidence: float = 0.95) -> Paired:
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     d = a - b if a.shape == b.shape else np.array([])
     if d.ndim != 1 or len(d) < 2:
-        raise ValueError(bilingual(
+        raise error(
             f"a and b must hold at least 2 seeds each, in the same seed order; got "
             f"{a.size} and {b.size}", f"a 和 b 各自至少要有 2 个种子的结果，且一一对应；你给出的是 "
-            f"{a.size} 个和 {b.size} 个"))
+            f"{a.size} 个和 {b.size} 个")
     sd = float(np.std(d, ddof=1))
     half = float(t.ppf(0.5 + confidence / 2, len(d) - 1)) * sd / math.sqrt(len(d))
     m = float(np.mean(d))

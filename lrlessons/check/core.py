@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..i18n import LANGUAGES, in_language, language
+from ..i18n import LANGUAGES, in_language, kind_name, language
 
 MIME = "application/vnd.lrlessons.result+json"
 PASSED, WRONG, NOT_WRITTEN, RAISED = "passed", "wrong", "not written", "raised"
@@ -143,7 +143,7 @@ class Exercise:
         return self._result(NOT_WRITTEN, {}, "not written", {})
 
     def raised(self, exc: BaseException, where_en: str = "", where_zh: str = "") -> Result:
-        values = dict(kind=type(exc).__name__, error=exc)
+        values = dict(kind=kind_name(exc), error=exc)
         hints = {"en": self.mistake("raised").hint["en"].format(where=where_en, **values),
                  "zh": self.mistake("raised").hint["zh"].format(where=where_zh, **values)}
         hints["en"] = hints["en"].replace(" :", ":")  # no "where": no space before the colon
