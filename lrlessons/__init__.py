@@ -10,16 +10,10 @@ first use of a name that needs them.
 
 from __future__ import annotations
 
-import os
-
 from .catalogue import SCHEDULES, code, curve, get
 from .i18n import language, use_language
 
 __version__ = "0.3.0"
-
-# Keras 3 runs on its torch backend here (no TensorFlow): the one place lrlessons says so, and
-# only when the learner has not chosen, so that a lesson's `import keras` after this finds it.
-os.environ.setdefault("KERAS_BACKEND", "torch")
 
 # name -> module that defines it, imported on first access.
 _LAZY = {

@@ -9,8 +9,8 @@ entry: CosineDecay holds ``alpha * lr`` after ``decay_steps`` where torch's Cosi
 transformers' cosine climb back up, and ReduceLROnPlateau compares the monitored value in float32
 (an improvement below float32 resolution counts as none in Keras, as one in torch).
 
-Keras runs on its torch backend (``import lrlessons`` sets ``KERAS_BACKEND=torch`` unless it is
-already set); keras is imported on first use, after the parameters have been validated.
+Keras runs on its torch backend (``_keras`` sets ``KERAS_BACKEND=torch`` unless it is already
+set); keras is imported on first use, after the parameters have been validated.
 """
 
 from __future__ import annotations
@@ -27,10 +27,12 @@ from .params import Schedule, fail
 
 
 def _keras():
-    """The keras module, on its torch backend; a clear error for any other backend. (``import
-    lrlessons`` sets KERAS_BACKEND=torch when it is unset.)"""
-    wanted = os.environ.get("KERAS_BACKEND", "torch")
-    if "keras" not in sys.modules and wanted != "torch":
+    """The keras module, on its torch backend; a clear error for any other backend. Every
+    lrlessons path to Keras comes through here, so this is the one place KERAS_BACKEND is set
+    (to torch, only when unset and just before Keras reads it: ``import lrlessons`` sets
+    nothing)."""
+    wanted = "torch" if "keras" in sys.modules else os.environ.setdefault("KERAS_BACKEND", "torch")
+    if wanted != "torch":
         raise fail(f"KERAS_BACKEND is {wanted!r}, but lrlessons runs Keras 3 on its torch "
                    f"backend: set KERAS_BACKEND=torch (or unset it) before importing keras",
                    f"KERAS_BACKEND 是 {wanted!r}，而 lrlessons 在 torch 后端上运行 Keras 3："
