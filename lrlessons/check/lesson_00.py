@@ -50,7 +50,7 @@ def descent(fn: Callable) -> Result:
             k = int(bad[0])
             return ex.wrong(f"For {where}, x_{k} should be {fmt(expected[k])}, got "
                             f"{fmt(got[k])}.",
-                            f"{where} 时 x_{k} 应为 {fmt(expected[k])}，你的是 {fmt(got[k])}。",
+                            f"{where} 时 x_{k} 应为 {fmt(expected[k])}，你给出的是 {fmt(got[k])}。",
                             "gradient")
     return ex.ok(f"Correct for all {len(DESCENT_CASES)} cases, divergent ones included.",
                  f"全部 {len(DESCENT_CASES)} 种情形都正确，包括发散的情形。")

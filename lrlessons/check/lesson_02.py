@@ -115,7 +115,7 @@ def schedule(answer, name: str, steps: int | None = None, base_lr: float = 0.1,
     key, values = step_mistake(got, expected, t, close)
     return ex.wrong(f"Step {t} differs from {what}: expected {fmt(expected[t])}, got "
                     f"{fmt(got[t])} ({len(bad)} of {steps} steps differ).",
-                    f"第 {t} 步与 {what} 不同：应为 {fmt(expected[t])}，你的是 {fmt(got[t])}"
+                    f"第 {t} 步与 {what} 不同：应为 {fmt(expected[t])}，你给出的是 {fmt(got[t])}"
                     f"（{steps} 步中有 {len(bad)} 步不同）。", key, **values)
 
 

@@ -76,7 +76,7 @@ def half_life_gamma(fn: Callable) -> Result:
     i = int(np.flatnonzero(~np.isclose(got, expected, rtol=1e-9, atol=0))[0])
     return ex.wrong(f"For h={HALF_LIVES[i]:g}: expected gamma = {fmt(expected[i])}, got "
                     f"{fmt(got[i])}.",
-                    f"h={HALF_LIVES[i]:g} 时：gamma 应为 {fmt(expected[i])}，你的是 {fmt(got[i])}。",
+                    f"h={HALF_LIVES[i]:g} 时：gamma 应为 {fmt(expected[i])}，你给出的是 {fmt(got[i])}。",
                     key)
 
 
