@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 import torch
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 from torch import nn
 
 from .catalogue import check_base_lr, get
@@ -488,18 +488,21 @@ def draw_runs(axes, runs, log_lr: bool | None = None) -> list:
     ax_loss, ax_acc, ax_lr = axes
     lines, bands = [], []
     styles = LINESTYLES if len(runs) > 4 else ("-",)  # colour-blind safe: shape as well as hue
+    lr_styles = _lr_styles(runs, styles)
     for i, (run, color) in enumerate(zip(runs, _run_colors(len(runs)))):
         ls = styles[i % len(styles)]
-        ep = np.arange(1, len(run.loss) + 1)
+        ep = np.arange(1, len(run.loss) + 1)  # epoch k's loss and accuracy, measured at its end
         lines += ax_loss.plot(ep, run.loss, color=color, lw=1.6, ls=ls, label=run.label)
         lines += ax_acc.plot(ep, 100 * run.accuracy, color=color, lw=1.6, ls=ls)
         if isinstance(run, Runs):
             for ax, key, scale in ((ax_loss, "loss", 1.0), (ax_acc, "accuracy", 100.0)):
                 ax.fill_between(ep, scale * run.low(key)[:len(ep)],
                                 scale * run.high(key)[:len(ep)], color=color, alpha=0.18, lw=0)
+        # Step t's lr holds over [t, t+1) batches: epoch k's over [k-1, k), ending where its
+        # loss and accuracy are drawn.
         x = np.arange(len(run.lrs) + 1) / run.batches_per_epoch
-        lines += ax_lr.plot(x, np.append(run.lrs, run.lrs[-1:]), color=color, lw=1.6, ls=ls,
-                            drawstyle="steps-post")
+        lines += ax_lr.plot(x, np.append(run.lrs, run.lrs[-1:]), color=color,
+                            drawstyle="steps-post", **lr_styles[i])
         if isinstance(run, Runs) and not all(np.array_equal(run.lrs, r.lrs) for r in run.runs):
             # The lr follows each run (a plateau rule): the band shows every seed's.
             low, high = run.low("lrs"), run.high("lrs")
@@ -508,11 +511,42 @@ def draw_runs(axes, runs, log_lr: bool | None = None) -> list:
                                step="post", color=color, alpha=0.18, lw=0)
             bands += [low[np.isfinite(low)], high[np.isfinite(high)]]
     _zoom_accuracy(ax_acc, runs)
+    epochs = max([len(r.lrs) / r.batches_per_epoch for r in runs] + [len(r.loss) for r in runs])
+    for ax in axes:  # one x for the three panels
+        ax.set_xlim(0, max(epochs, 1))
     lrs = [np.asarray(r.lrs, dtype=float) for r in runs if len(r.lrs)]
     lrs += [b for b in bands if len(b)]
     set_lr_axis(ax_lr, lrs, log=_wants_log(lrs) if log_lr is None else log_lr)
     ax_lr.set_title(label("lr_used") + seed_note(runs))
     return lines
+
+
+def _coincide(a: np.ndarray, b: np.ndarray) -> bool:
+    """Two lr traces that one line would draw: the same length, equal to 1e-9 relative."""
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-9, atol=0.0, equal_nan=True))
+
+
+def _lr_styles(runs, styles) -> list[dict]:
+    """Line styles for the lr panel. A run whose lr trace coincides with earlier ones (Adagrad
+    and RMSprop at 0.01) is drawn dashed on top of them, its dashes in its own slot of a shared
+    cycle, and the first of them solid and wider, so every run stays visible."""
+    traces = [np.asarray(r.lrs, dtype=float) for r in runs]
+    same = [[runs[j].batches_per_epoch == runs[i].batches_per_epoch  # the same x as well
+             and _coincide(traces[i], traces[j]) for j in range(i)] for i in range(len(runs))]
+    rank = [sum(row) for row in same]
+    covered = {j for row in same for j, hit in enumerate(row) if hit}
+    slots = 1 + max(rank, default=0)
+    out = []
+    for i in range(len(runs)):
+        ls = styles[i % len(styles)]
+        if rank[i]:
+            dash = 4.0
+            out.append(dict(lw=1.6, ls=(dash * (slots - rank[i]), (dash, dash * (slots - 1)))))
+        elif i in covered:
+            out.append(dict(lw=2.8, ls=ls))
+        else:
+            out.append(dict(lw=1.6, ls=ls))
+    return out
 
 
 def _wants_log(lrs: list) -> bool:
@@ -566,8 +600,11 @@ def setup_run_axes(axes) -> None:
     ax_loss.set_title(label("train_loss"))
     ax_acc.set_title(label("val_accuracy"))
     ax_lr.set_title(label("lr_used"))
+    ax_loss.set_xlabel(label("epoch_end"))
+    ax_acc.set_xlabel(label("epoch_end"))
+    ax_lr.set_xlabel(label("epoch_during"))
     for ax in axes:
-        ax.set_xlabel(label("epoch"))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole epochs: 0, 5, 10
         style_axes(ax)
 
 

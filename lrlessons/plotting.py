@@ -92,6 +92,10 @@ LABELS = {
     "epoch": ("epoch", "epoch"),
     "iteration": ("iteration (optimizer step)", "迭代"),
     "lr_used": ("learning rate used", "实际使用的学习率"),
+    # A training figure's panels share one x: epoch k ends at x = k in every panel.
+    "epoch_end": ("epoch k: measured at its end (x = k)", "第 k 个 epoch：在其结束时测量（x = k）"),
+    "epoch_during": ("epoch k: lr used during it (k−1 to k)",
+                     "第 k 个 epoch：其间所用的学习率（k−1 到 k）"),
     "x": ("x", "x"),
     "k": ("step k", "第 k 步"),
     "formula": ("formula (curve())", "公式（curve()）"),

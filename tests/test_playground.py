@@ -220,3 +220,51 @@ def test_a_label_names_max_lr_once_and_says_per_iteration():
     run = lrlessons.train("OneCycleLR", epochs=2, max_lr=0.3, step_per="iteration")
     assert run.label.count("max_lr") == 1 and run.label.endswith(", per iteration")
     assert lrlessons.train("StepLR", epochs=2, step_size=1).label == "StepLR(step_size=1) lr=0.5"
+
+
+def test_an_epoch_sits_at_the_same_x_in_every_panel():
+    """Epoch k's loss and accuracy are drawn at x = k, the lr it used over [k-1, k): the three
+    panels share one x-range and say so."""
+    run = lrlessons.train("StepLR", epochs=4, step_size=2, gamma=0.5)
+    fig = lrlessons.plot_run(run)
+    loss_line, acc_line, lr_line = (ax.get_lines()[0] for ax in fig.axes)
+    np.testing.assert_array_equal(loss_line.get_xdata(), [1, 2, 3, 4])
+    np.testing.assert_array_equal(loss_line.get_ydata(), run.loss)
+    np.testing.assert_array_equal(acc_line.get_xdata(), [1, 2, 3, 4])
+    np.testing.assert_allclose(acc_line.get_ydata(), 100 * run.accuracy)
+    assert {ax.get_xlim() for ax in fig.axes} == {(0.0, 4.0)}
+    assert all(float(t).is_integer() for ax in fig.axes for t in ax.get_xticks())  # whole epochs
+    # The lr panel: each epoch's steps lie in [k-1, k) and carry the lr StepLR gives epoch k.
+    x, y = np.asarray(lr_line.get_xdata()), np.asarray(lr_line.get_ydata())
+    n = run.batches_per_epoch
+    assert lr_line.get_drawstyle() == "steps-post" and x[0] == 0 and x[-1] == 4
+    for k, lr in enumerate([0.5, 0.5, 0.25, 0.25], start=1):
+        inside = (x >= k - 1) & (x < k)
+        assert inside.sum() == n and np.all(y[inside] == lr)
+    assert "end" in fig.axes[0].get_xlabel() and "during" in fig.axes[2].get_xlabel()
+
+
+def test_coinciding_lr_curves_stay_visible():
+    """Two runs with the same lr trace (Adagrad and RMSprop at 0.01): the later one is dashed on
+    top of a wider solid line, a third coinciding one dashes in the gaps; a different lr keeps
+    the plain style."""
+    a = lrlessons.train(optimizer="adagrad", base_lr=0.01, epochs=2)
+    b = lrlessons.train(optimizer="rmsprop", base_lr=0.01, momentum=0.0, epochs=2)
+    c = lrlessons.train(base_lr=0.01, epochs=2)
+    d = lrlessons.train(base_lr=0.02, epochs=2)
+    np.testing.assert_array_equal(a.lrs, b.lrs)  # what makes them coincide
+    lines = lrlessons.plot_run([a, b, c, d]).axes[2].get_lines()
+    for line, run in zip(lines, (a, b, c, d)):
+        np.testing.assert_array_equal(line.get_ydata()[:-1], run.lrs)
+    under, first, second, other = lines
+    assert under.get_linestyle() == "-" and other.get_linestyle() == "-"
+    assert under.get_linewidth() > first.get_linewidth() == second.get_linewidth()
+    assert other.get_linewidth() < under.get_linewidth()
+    # matplotlib's dash pattern (offset, (on, off)) per line, in points scaled by the width.
+    (o1, (on1, off1)), (o2, (on2, off2)) = first._dash_pattern, second._dash_pattern
+    period = on1 + off1
+    assert on1 == on2 and off1 == off2 and off1 >= 2 * on1  # room for the other dashes
+    # Each dashed line draws a different third of the period; the solid shows in the last.
+    slots = {round(((-o) % period) / on1) for o in (o1, o2)}
+    assert len(slots) == 2 and slots <= {0, 1, 2}
+    assert lrlessons.plot_run([a, d]).axes[2].get_lines()[1].get_linestyle() == "-"
