@@ -262,3 +262,40 @@ def test_keras_callback_claims_hold_over_seeds(machine, keras):
     assert runs["kernel_set"] == kernel_set
     failed = [b.describe() for b in keras_claims(runs) if not b.ok()]
     assert not failed, failed
+
+
+def test_the_epoch_0_prediction_waits_for_a_guess_then_marks_it_against_torch():
+    """Section 1: the reveal asks until a number is set, then marks it against the lr torch's
+    LambdaLR sets at epoch 0 with the lesson's tutorial_lambda on SGD(lr=0.1)."""
+    tutorial = definitions(NOTEBOOK, "def tutorial_lambda(")["tutorial_lambda"]
+    reveal = lrlessons.check.lesson_07.reveal_epoch_0_lr
+    for unset in (..., "0.01", None, -0.01):
+        assert "guess_epoch_0_lr" in reveal(unset, tutorial).data
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    torch.optim.lr_scheduler.LambdaLR(optimizer, tutorial)
+    truth = optimizer.param_groups[0]["lr"]
+    assert truth == pytest.approx(0.01)
+    for right in (truth, np.float32(truth), torch.tensor(truth)):
+        assert reveal(right, tutorial).data.startswith("✅")
+    assert reveal(0.1, tutorial).data.startswith("❌")  # the tutorial's intention
+    assert "| 0 | 0.1 | 0.01 |" in reveal(0.01, tutorial).data
+
+
+def test_the_compounding_prediction_marks_both_guesses_against_torch():
+    """Section 2: LambdaLR(0.95) is 0.095 at epoch 59, MultiplicativeLR(0.95) 0.1 * 0.95**59
+    (torch stepped 59 times); 0.1 and an uncompounded guess are marked wrong."""
+    reveal = lrlessons.check.lesson_07.reveal_compounding
+    assert "guess_lambda_lr" in reveal(0.095, ...).data
+    assert "guess_multiplicative_lr" in reveal(..., 0.005).data
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    scheduler = torch.optim.lr_scheduler.MultiplicativeLR(optimizer, lambda t: 0.95)
+    for _ in range(59):
+        optimizer.step()
+        scheduler.step()
+    compounded = optimizer.param_groups[0]["lr"]
+    assert compounded == pytest.approx(0.1 * 0.95 ** 59)
+    lines = reveal(0.095, compounded).data.splitlines()
+    assert lines[0].startswith("✅") and lines[1].startswith("✅")
+    lines = reveal(0.1, 0.095).data.splitlines()
+    assert lines[0].startswith("❌") and lines[1].startswith("❌")
+    assert reveal(0.095, 0.005).data.splitlines()[1].startswith("✅")  # an estimate will do

@@ -9,7 +9,17 @@ import warnings
 import numpy as np
 
 from ..catalogue import curve
-from .core import STEP_MISTAKES, Exercise, Result, first_difference, first_match, fmt, mistake
+from .core import (
+    STEP_MISTAKES,
+    Exercise,
+    Result,
+    first_difference,
+    first_match,
+    fmt,
+    given,
+    mistake,
+    positive,
+)
 
 
 def _step_scheduler(cls, base_lr: float, steps: int, resume_at: int | None = None):
@@ -283,3 +293,80 @@ def keras_schedule(schedule, name: str, epochs: int, batches_per_epoch: int,
 
 
 EXERCISES = (SCHEDULER_CLASS, KERAS_SCHEDULE)
+
+
+# --- predictions: committed before the reveal, marked against torch, graded by nothing --------
+
+def reveal_epoch_0_lr(guess, lr_lambda, base_lr: float = 0.1, at=(0, 1, 2, 99)):
+    """Section 1's prediction: ``guess`` is the lr the learner expects ``SGD(lr=base_lr)`` to
+    train epoch 0 at under ``LambdaLR(lr_lambda)``. Without a positive number it asks for one;
+    with one it marks it against the lr torch really sets and shows it beside the lr the
+    function returns (the tutorial's intended lr)."""
+    from IPython.display import Markdown
+
+    from ..docs import lr_table
+    from ..i18n import tr
+    from ..torch_bridge import torch_curve
+
+    x = positive(guess) if given(guess) else None
+    if x is None:
+        return Markdown(tr("Set `guess_epoch_0_lr` first, to the learning rate you expect at "
+                           "epoch 0 (a number); then run this cell again.",
+                           "请先把 `guess_epoch_0_lr` 设为你预计第 0 个 epoch 用的学习率（一个数），"
+                           "再运行这个单元格。"))
+    steps = max(at) + 1
+    used = torch_curve("LambdaLR", steps, base_lr=base_lr, lr_lambda=lr_lambda)
+    intended = np.array([float(lr_lambda(t)) for t in range(steps)])
+    right = math.isclose(x, used[0], rel_tol=1e-3)
+    mark = "✅" if right else "❌"
+    line = tr(f"{mark} You said {fmt(x)}; torch trains epoch 0 at {fmt(used[0])}: LambdaLR "
+              f"multiplies the {fmt(lr_lambda(0))} the function returns by the optimizer's lr, "
+              f"{fmt(base_lr)}.",
+              f"{mark} 你的预测是 {fmt(x)}；torch 在第 0 个 epoch 用的是 {fmt(used[0])}：LambdaLR "
+              f"把函数返回的 {fmt(lr_lambda(0))} 再乘上优化器的学习率 {fmt(base_lr)}。")
+    table = lr_table({("intended", "预期"): intended, "LambdaLR (torch)": used}, at,
+                     row="epoch", mark=False)
+    return Markdown(line + "\n\n" + table)
+
+
+def reveal_compounding(guess_lambda, guess_multiplicative, factor: float = 0.95,
+                       epochs: int = 60, base_lr: float = 0.1):
+    """Section 2's prediction: the lr the learner expects at the last epoch (``epochs - 1``) of
+    ``LambdaLR`` and of ``MultiplicativeLR``, both given ``lambda t: factor``, on
+    ``SGD(lr=base_lr)``. Without two positive numbers it asks for them; with them it marks each
+    against torch: LambdaLR's within 1% (0.1 is not 0.095), MultiplicativeLR's within a factor
+    of 1.5 (an estimate of a power is a fair prediction)."""
+    from IPython.display import Markdown
+
+    from ..docs import lr_table
+    from ..i18n import tr
+    from ..torch_bridge import torch_curve
+
+    guesses = [positive(g) if given(g) else None for g in (guess_lambda, guess_multiplicative)]
+    if None in guesses:
+        return Markdown(tr("Set `guess_lambda_lr` and `guess_multiplicative_lr` first (numbers: "
+                           f"the learning rate each trains epoch {epochs - 1} at); then run this "
+                           "cell again.",
+                           "请先设定 `guess_lambda_lr` 和 `guess_multiplicative_lr`（两个数：各自在"
+                           f"第 {epochs - 1} 个 epoch 用的学习率），再运行这个单元格。"))
+
+    def fixed(t):
+        return factor
+
+    last = epochs - 1
+    lam = torch_curve("LambdaLR", epochs, base_lr=base_lr, lr_lambda=fixed)
+    mul = torch_curve("MultiplicativeLR", epochs, base_lr=base_lr, lr_lambda=fixed)
+    ok_lam = math.isclose(guesses[0], lam[last], rel_tol=0.01)
+    ok_mul = mul[last] / 1.5 <= guesses[1] <= 1.5 * mul[last]
+    marks = ["✅" if ok else "❌" for ok in (ok_lam, ok_mul)]
+    line = tr(f"{marks[0]} LambdaLR: you said {fmt(guesses[0])}, torch gives {fmt(lam[last])} "
+              f"at every epoch ({factor} × {fmt(base_lr)}).  \n"
+              f"{marks[1]} MultiplicativeLR: you said {fmt(guesses[1])}, torch gives "
+              f"{fmt(mul[last])} = {fmt(base_lr)} × {factor}^{last}: the factor compounds.",
+              f"{marks[0]} LambdaLR：你的预测是 {fmt(guesses[0])}，torch 每个 epoch 都是 "
+              f"{fmt(lam[last])}（{factor} × {fmt(base_lr)}）。  \n"
+              f"{marks[1]} MultiplicativeLR：你的预测是 {fmt(guesses[1])}，torch 给出 "
+              f"{fmt(mul[last])} = {fmt(base_lr)} × {factor}^{last}：因子会累乘。")
+    table = lr_table({"LambdaLR": lam, "MultiplicativeLR": mul}, (0, 1, 2, last), row="epoch",
+                     mark=False)
+    return Markdown(line + "\n\n" + table)
