@@ -115,7 +115,7 @@ def _quoted(before: str, after: str) -> bool:
 
 
 def leftovers(text: str, also_allowed=frozenset()) -> list[str]:
-    """The English words of ``text`` (already cleared of code: see ``reader_text``) that a zh
+    """The English words of ``text`` (already cleared of code: see ``markdown_text``) that a zh
     reader should not meet, in order."""
     return [word for word, _ in _leftovers(text, also_allowed)]
 
