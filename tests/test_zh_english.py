@@ -348,7 +348,8 @@ KNOWN: dict[str, set[str]] = {
     "07_custom.ipynb": {"Lambda", "then", "saved", "PaddlePaddle"},
     # 10: c21 a catalogue note with "Paddle" and the framework table's header "PaddlePaddle"
     # (the catalogue's rosetta table); c26's comment "# points"
-    "10_capstone.ipynb": {"Paddle", "PaddlePaddle", "points"},
+    # and docs.py's "Hugging Face 的 Trainer" (transformers' class, not in backticks)
+    "10_capstone.ipynb": {"Paddle", "PaddlePaddle", "points", "Trainer"},
     # the catalogue (its helper): LambdaLR's title "Lambda 自定义调度"; docs.py's "Trainer"
     # (transformers' class, not in backticks)
     "catalogue": {"Lambda"},
