@@ -41,7 +41,7 @@ NBVAL_ARGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sani
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True)
 LAB_ARGS ?=
 
-.PHONY: help venv sysdeps lab lab-settings test bench lint generate notebooks student nbgrader pins clean
+.PHONY: help venv sysdeps lab lab-settings test check bench lint generate notebooks student nbgrader pins clean
 
 help:
 	@echo "make venv     create .venv and install lrlessons[keras,dev] (torch==2.13.0 CPU first),"
@@ -51,6 +51,8 @@ help:
 	@echo "              COURSE=zh / zh-Hant also shows JupyterLab itself in 简体中文 / 繁體中文"
 	@echo "make test     install the test-only extra (paddle), pytest tests/ and the library's doctests, then nbval"
 	@echo "              over notebooks/**/*.ipynb"
+	@echo "make check    the edit-and-test loop (under 3 min): pytest tests/ and the doctests without"
+	@echo "              the browser, site, slow and grading tests, and no nbval; make test before pushing"
 	@echo "make nbgrader write the nbgrader course root nbgrader/ (nbgrader in .venv-grading, not in .venv)"
 	@echo "make bench    run every benchmarks/*.py"
 	@echo "make lint     ruff check lrlessons tests benchmarks"
@@ -146,6 +148,17 @@ test: $(TEST_STAMP) $(NODE_STAMP) $(GRADING_STAMP) sysdeps
 	$(if $(NOTEBOOKS),env -u MPLBACKEND $(PY) -m pytest $(NBVAL_ARGS) notebooks || rc=$$?; , \
 	    echo "test: no notebooks yet, nbval skipped"; ) \
 	exit $$rc
+
+# The fast tier for the edit-and-test loop: what `make test` runs minus the browser, the site, the
+# slow tests (each over ~5 s: claims on every kernel set, benchmarks) and the grading runs, and
+# minus nbval. `make test` stays everything.
+check: export MPLBACKEND := Agg
+check: export PYTHONHASHSEED := 0
+check: export OMP_NUM_THREADS := 1
+check: $(TEST_STAMP)
+	bash .ci/sysdeps.sh fonts-noto-cjk
+	$(PY) -m pytest -q -p no:cacheprovider --durations=10 \
+	    -m "not browser and not site and not slow and not grading" tests lrlessons
 
 bench: export MPLBACKEND := Agg
 bench: $(STAMP)

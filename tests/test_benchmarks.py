@@ -32,6 +32,7 @@ def test_every_benchmark_imports(name):
     assert callable(load(name).main)
 
 
+@pytest.mark.slow  # ~23 s: trains the playground's whole benchmark
 def test_bench_playground_runs(monkeypatch, capsys):
     bench = load("bench_playground")
     monkeypatch.setattr(bench, "REPEAT", 1)  # full-length runs: suggested values assume them
@@ -57,6 +58,7 @@ def test_bench_widgets_runs(monkeypatch, capsys):
     assert "worst median" in capsys.readouterr().out
 
 
+@pytest.mark.slow  # ~23 s: training runs in subprocesses
 def test_claims_sweep_runs(tmp_path):
     # One configuration that holds a function (an on_epoch_end rule), one seed, one kernel set.
     out = tmp_path / "sweep.json"

@@ -215,6 +215,7 @@ def test_constant_lr_alone_shows_as_selected():
     assert ex.choice.label == "constant lr" and ex.schedule is None
 
 
+@pytest.mark.slow  # ~10 s: every control over every surface
 def test_optimizer_explorer_over_its_controls_and_surfaces():
     ex = lrlessons.explore_optimizers()
     for surface in ("quadratic", "saddle", "rosenbrock"):

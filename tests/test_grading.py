@@ -14,6 +14,7 @@ import pytest
 
 from lrlessons import authoring, grading
 
+pytestmark = pytest.mark.grading  # sandboxed kernels grading notebooks: `make test`, not `make check`
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 L03 = "03_smooth_decay.ipynb"
 

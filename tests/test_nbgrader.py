@@ -17,8 +17,9 @@ REPO = Path(__file__).resolve().parent.parent
 NBGRADER = REPO / ".venv-grading" / "bin" / "nbgrader"
 LESSON = "03_smooth_decay.ipynb"
 
-pytestmark = pytest.mark.skipif(not NBGRADER.exists(), reason="nbgrader lives in .venv-grading: "
-                                "make nbgrader (make test installs it)")
+pytestmark = [pytest.mark.grading,
+              pytest.mark.skipif(not NBGRADER.exists(), reason="nbgrader lives in .venv-grading: "
+                                 "make nbgrader (make test installs it)")]
 
 
 def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:

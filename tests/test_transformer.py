@@ -251,6 +251,7 @@ def kernel_sets():
     return supported_kernel_sets()
 
 
+@pytest.mark.slow  # ~7 s per kernel set: `make check` runs one kernel set
 @pytest.mark.parametrize("kernel_set", kernel_sets())
 def test_check_holds_on_every_kernel_set(kernel_set):
     """The committed data's first steps reproduce under each CPU kernel set torch can use here,
