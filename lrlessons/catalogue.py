@@ -287,7 +287,7 @@ def _check_warmup_within(p, steps):
 _add(
     name="LambdaLR", owner="pytorch", unit=EPOCH, fn=F.lambda_lr,
     example=dict(lr_lambda=five_step_warmup),
-    title=Text("Lambda schedule", "Lambda 自定义调度"),
+    title=Text("Lambda schedule", "自定义函数调度"),
     summary=Text("Any function of the step, times the base learning rate.",
                  "用任意以步数为输入的函数乘上初始学习率。"),
     formula=r"\eta_t = \eta_0 \cdot \lambda(t)",

@@ -186,14 +186,14 @@ def rosetta(base_lr: float = 0.1) -> str:
         "Keras callbacks (`LearningRateScheduler`, `ReduceLROnPlateau`) act once per epoch. "
         "Paddle and transformers count your `step()` calls; `paddle.Model.fit` calls `step()` "
         "after every batch unless given `paddle.callbacks.LRScheduler(by_step=False, "
-        "by_epoch=True)`, and the Hugging Face Trainer once per optimizer step.",
+        "by_epoch=True)`, and the Hugging Face `Trainer` once per optimizer step.",
         "单位：PyTorch 一列按第二列所说的频率调用 step()。Keras 的调度按优化器的迭代（batch）"
         "计数：在 `fit` 里，`ExponentialDecay(decay_steps=20)` 每 20 个 batch 衰减一次，所以在按 "
         "epoch 调用的行里，要把其中的步数乘以每个 epoch 的 batch 数（写了 `steps_per_epoch` 的"
         "行已经这样做了）。Keras 的回调（`LearningRateScheduler`、`ReduceLROnPlateau`）每个 "
         "epoch 起作用一次。飞桨和 transformers 数的是你调用 `step()` 的次数；`paddle.Model.fit` "
         "在每个 batch 之后都调用 `step()`，除非传入 `paddle.callbacks.LRScheduler(by_step=False, "
-        "by_epoch=True)`；Hugging Face 的 Trainer 则每次优化器更新调用一次。")]
+        "by_epoch=True)`；Hugging Face 的 `Trainer` 则每次优化器更新调用一次。")]
     return "\n".join(lines)
 
 

@@ -80,7 +80,8 @@ def _settings(widget) -> list[tuple[str, str]]:
             if extra.description == "None":
                 value = "None" if extra.value else value
             else:
-                value = f"{value} ({extra.description} {'✓' if extra.value else '✗'})"
+                mark = f"{extra.description} {'✓' if extra.value else '✗'}"
+                value = tr(f"{value} ({mark})", f"{value}（{mark}）")
             return [(name, value)]
         return got + _settings(extra)
     if isinstance(widget, widgets.Box):

@@ -36,8 +36,6 @@ HANT_OVERRIDES = (
     ("上下襬動", "上下擺動"),
     # s2tw segments 塑造曲线 as 造曲 (brewing yeast, 麴); a curve is always 曲線.
     ("麴線", "曲線"),
-    # s2tw segments 小几倍 as 小几 (a side table, 几); "several times smaller" is 幾倍.
-    ("小几倍", "小幾倍"),
     # s2tw segments 包括发散 as 括发 (tying up hair, 括髮); divergence is always 發散.
     ("髮散", "發散"),
 )

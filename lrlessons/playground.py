@@ -261,7 +261,7 @@ def train(schedule: str | None = None, epochs: int = EPOCHS, base_lr: float = BA
     betas = _BETAS.check(betas)
     if len(betas) != 2:
         raise fail(f"betas must be two numbers (beta1, beta2), got {betas}",
-                   f"betas 必须是两个数 (beta1, beta2)，收到 {betas}")
+                   f"betas 必须是两个数 (beta1, beta2)，你给出的是 {betas}")
     weight_decay, accumulate = _DECAY.check(weight_decay), _ACCUMULATE.check(accumulate)
     stop_factor, task = _STOP.check(stop_factor), _TASK.check(task)
     base_lr, step_per = check_base_lr(base_lr), _STEP_PER.check(step_per)
@@ -368,7 +368,7 @@ def _apply_rule(optimizer, lr) -> None:
     if isinstance(lr, bool) or not isinstance(lr, (int, float, np.floating, np.integer)) \
             or not math.isfinite(lr) or lr <= 0:
         raise fail(f"on_epoch_end must return a learning rate > 0 or None, got {lr!r}",
-                   f"on_epoch_end 必须返回大于 0 的学习率或 None，收到 {lr!r}")
+                   f"on_epoch_end 必须返回大于 0 的学习率或 None，你给出的是 {lr!r}")
     for group in optimizer.param_groups:
         group["lr"] = float(lr)
 

@@ -350,11 +350,6 @@ KNOWN: dict[str, set[str]] = {
     # (the catalogue's rosetta table); c26's comment "# points"
     # and docs.py's "Hugging Face 的 Trainer" (transformers' class, not in backticks)
     "10_capstone.ipynb": {"Paddle", "PaddlePaddle", "points", "Trainer"},
-    # the catalogue (its helper): LambdaLR's title "Lambda 自定义调度"; docs.py's "Trainer"
-    # (transformers' class, not in backticks)
-    "catalogue": {"Lambda"},
-    "lrlessons/catalogue.py": {"Lambda"},
-    "lrlessons/docs.py": {"Trainer"},
     # README's lesson table header "time 时长": bilingual on purpose (the table holds both
     # languages' titles side by side)
     "lrlessons/sources.py": {"time"},

@@ -23,7 +23,7 @@ FIRST_DROP = Exercise(
     (mistake("boundary", "`(30, 0)`", "`(30, 0)`",
              "One step early: Keras keeps the old value AT a boundary (step <= b).",
              "早了一步：Keras 在边界上仍取旧值（step <= b）。"),
-     mistake("batch range", "a batch number outside 0-11", "batch 编号超出 0-11",
+     mistake("batch range", "a batch number outside 0-11", "batch 编号超出 0 到 11",
              "An epoch has batches 0 to {last}.", "一个 epoch 的 batch 编号是 0 到 {last}。"),
      mistake("counting", "another step", "其他步",
              "Keras counts optimizer steps (batches), from 0, across epochs: step = epoch * "

@@ -139,8 +139,8 @@ RANGE_READING = Exercise(
              "At {x} the loss has stopped falling: you are at or past the lowest point of the "
              "smoothed curve, the edge where training starts to fail. Take a few times less: the "
              "lesson's rule divides the lowest point by 3.",
-             "在 {x} 处损失已经不再下降：你在平滑曲线的最低处或更右边，训练从那里开始失败。要取"
-             "小几倍的值：本课的规则是把最低处的学习率除以 3。"),
+             "在 {x} 处损失已经不再下降：你在平滑曲线的最低处或更右边，训练从那里开始失败。峰值"
+             "应取它的几分之一：本课的规则是把最低处的学习率除以 3。"),
      mistake("barely", "3e-5", "3e-5",
              "At {x} the loss has barely started to fall: a peak that small trains slowly. Look "
              "further right, for the lowest point of the curve.",

@@ -21,10 +21,10 @@ ACCUMULATION_LOOP = Exercise(
            "有错的循环（每 4 个 micro-batch 累积一次梯度；调度器却每个 micro-batch 都调用一次，而且"
            "在更新之前）"},
     {"en": "the loop runs on a real `torch.optim.SGD` with torch's `CosineAnnealingLR(T_max=12)` "
-           "(12 updates: 6 epochs x 8 micro-batches / 4); the 12 lrs it records must equal "
+           "(12 updates: 6 epochs × 8 micro-batches / 4); the 12 lrs it records must equal "
            "`curve()`, with no order warning (`lrlessons.check.accumulation_loop`)",
      "zh": "在真实的 `torch.optim.SGD` 和 torch 的 `CosineAnnealingLR(T_max=12)` 上运行这个循环"
-           "（6 个 epoch x 8 个 micro-batch / 4 = 12 次更新）；它记录的 12 个学习率必须等于 "
+           "（6 个 epoch × 8 个 micro-batch / 4 = 12 次更新）；它记录的 12 个学习率必须等于 "
            "`curve()`，而且不能出现顺序警告（`lrlessons.check.accumulation_loop`）"},
     (mistake("too fast", "keeping `scheduler.step()` outside the `if`",
              "`scheduler.step()` 仍留在 `if` 外面",
@@ -39,8 +39,8 @@ ACCUMULATION_LOOP = Exercise(
              "PyTorch 警告 scheduler.step() 在 optimizer.step() 之前调用：请放在优化器更新之后。"),
      mistake("per micro-batch", "returning one lr per micro-batch",
              "每个 micro-batch 返回一个学习率",
-             "Record one lr per optimizer step ({epochs} epochs x {per_epoch} = {steps}).",
-             "应当每次迭代记录一个学习率（{epochs} 个 epoch x {per_epoch} = {steps} 个）。"),
+             "Record one lr per optimizer step ({epochs} epochs × {per_epoch} = {steps}).",
+             "应当每次迭代记录一个学习率（{epochs} 个 epoch × {per_epoch} = {steps} 个）。"),
      mistake("overstepped", "with `OneCycleLR`, stepping per micro-batch (torch raises "
              "\"Tried to step ...\")", "换成 `OneCycleLR` 时每个 micro-batch 调用一次（torch 抛出 "
              "“Tried to step ...”）",
