@@ -28,8 +28,8 @@ WARMUP_FACTOR = Exercise(
            "fixed so that epoch 0 trains at 1/5 of the rate (5 warm-up epochs of 60; epoch 4 at "
            "the full rate; the article's cosine from epoch 5) (a fix)",
      "zh": "`warmup_cosine_factor(epoch)`：改正参考文章里 `LambdaLR` 的“预热 + 余弦”，让第 0 个 "
-           "epoch 用 1/5 的学习率（60 个 epoch 中预热 5 个；第 4 个 epoch 用完整学习率；从第 5 个 "
-           "epoch 起是文章里的余弦）（一道修正题）"},
+           "epoch 用 1/5 的学习率：60 个 epoch 中预热 5 个，第 4 个 epoch 用完整学习率，从第 5 个 "
+           "epoch 起是文章里的余弦（一道修正题）"},
     {"en": "`lrlessons.check.warmup_factor`: the factor at all 60 epochs against $(t+1)/5$, then "
            "$\\frac12(1+\\cos(\\pi(t-5)/55))$",
      "zh": "`lrlessons.check.warmup_factor`：在全部 60 个 epoch 上与 $(t+1)/5$ 及其后的 "
@@ -114,7 +114,7 @@ NOAM = Exercise(
              "这一步还在预热阶段；题目问的是峰值之后降到一半的那一步。"),
      mistake("off by one", "3999/4001", "3999/4001",
              "One step off: at the first step asked for, the lr is exactly half the peak.",
-             "差了一步：题目要的那一步，学习率正好是峰值的一半。"),
+             "相差一步：题目要的那一步，学习率正好是峰值的一半。"),
      mistake("solve", "another step", "其他步",
              "Write lr(t) = lr(w) / 2 for t > w and solve for t.",
              "对 t > w 写出 lr(t) = lr(w) / 2，再解出 t。"),

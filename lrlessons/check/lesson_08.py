@@ -20,8 +20,8 @@ ADAMW_SETTLES = Exercise(
            "`noise` (a derivation from section 5's mechanism: curvature / (curvature + "
            "weight_decay·noise))",
      "zh": "`adamw_settles(curvature, noise, weight_decay)`：损失为 curvature·(w − 1)²/2、梯度噪声"
-           "标准差为 `noise` 的权重，在 AdamW 下最终停在哪里（由第 5 节的机制推导：curvature / "
-           "(curvature + weight_decay·noise)）"},
+           "标准差为 `noise` 的权重，在 AdamW 下最终停在哪里（由第 5 节的机制推导："
+           "`curvature / (curvature + weight_decay·noise)`）"},
     {"en": "`check.adamw_settles`: `torch.optim.AdamW` (lr 0.01) on 100 such weights for 4,000 "
            "steps in 4 cases (noise 3 to 30), mean over the weights and the last 1,000 steps, "
            f"answer within {ADAMW_TOLERANCE}",
@@ -109,7 +109,7 @@ ADAGRAD_EFFECTIVE_LR = Exercise(
     {"en": "`adagrad_effective_lr(lr, g, n)`: the factor Adagrad multiplies a constant gradient "
            "`g` by at step `n` (a derivation: lr / (√n·|g| + ε))",
      "zh": "`adagrad_effective_lr(lr, g, n)`：梯度恒为 `g` 时，Adagrad 在第 `n` 步乘在梯度上的因子"
-           "（推导题：lr / (√n·|g| + ε)）"},
+           "（推导题：`lr / (√n·|g| + ε)`）"},
     {"en": "`check.adagrad_effective_lr`: `torch.optim.Adagrad` run n steps with the constant "
            "gradient, factor = |Δw at step n| / |g|, in 5 cases (n from 1 to 400, g from -0.1 "
            "to 3)",
@@ -168,7 +168,7 @@ def adagrad_effective_lr(fn: Callable) -> Result:
         return ex.ok(f"Right in all {len(ADAGRAD_CASES)} cases: after n steps of the same "
                      f"gradient g the factor is lr / (sqrt(n) |g| + eps), so the parameter moves "
                      f"about lr / sqrt(n) per step whatever g is.",
-                     f"全部 {len(ADAGRAD_CASES)} 种情况都对：同一个梯度 g 走了 n 步之后，因子是 "
+                     f"全部 {len(ADAGRAD_CASES)} 种情形都对：同一个梯度 g 走了 n 步之后，因子是 "
                      f"lr / (sqrt(n) |g| + eps)，所以不论 g 多大，参数每步大约移动 lr / sqrt(n)。")
     candidates = (("distance", lambda lr, g, n: lr / math.sqrt(n)),
                   ("lr", lambda lr, g, n: lr),
