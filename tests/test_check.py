@@ -85,13 +85,36 @@ def test_cosine_past_t_max_is_checked():
     assert not result and "Step 51" in result.message
 
 
-def test_descent():
-    assert check.descent(lambda lr, a, x0, n: [x0 * (1 - lr * a) ** k for k in range(n + 1)])
-    missing_start = check.descent(lambda lr, a, x0, n: [x0 * (1 - lr * a) ** k
-                                                        for k in range(1, n + 1)])
-    assert not missing_start and "x_0" in missing_start.message
-    wrong = check.descent(lambda lr, a, x0, n: [x0 * (1 - lr) ** k for k in range(n + 1)])
-    assert not wrong and "curvature * x" in wrong.message
+def test_fastest_lr_is_the_best_lr_of_a_search_and_of_real_descent():
+    from lrlessons.check.lesson_00 import BOWLS, slowest_factor
+    from lrlessons.descent import descend_2d
+
+    right = lambda a, b: 2 / (a + b)  # noqa: E731 - the derivation's answer
+    for a, b in BOWLS:
+        grid = np.linspace(1e-4, 2 / b, 200_001)
+        searched = grid[np.argmin([slowest_factor(lr, a, b) for lr in grid])]
+        assert math.isclose(searched, right(a, b), rel_tol=1e-4), (a, b, searched)
+        # Gradient descent itself, from a unit distance along either axis: after 60 steps the
+        # worse of the two starts ends nearer the minimum than with a 2% smaller or larger lr.
+        end = {k: max(np.hypot(*descend_2d(right(a, b) * k, (a, b), start=start, steps=60)[-1])
+                      for start in ((1.0, 0.0), (0.0, 1.0)))
+               for k in (0.98, 1.0, 1.02)}
+        assert end[1.0] < min(end[0.98], end[1.02]), (a, b, end)
+    assert check.fastest_lr(right)
+    assert check.fastest_lr(lambda a, b: np.float32(2) / np.float32(a + b))  # any numeric type
+    assert check.fastest_lr(lambda a, b: round(2 / (a + b), 4))  # 0.9091 for section 2's bowl
+    for wrong, hint in ((lambda a, b: 1 / b, "lands in one step"),
+                        (lambda a, b: 2 / b, "forever"), (lambda a, b: 1 / a, "diverges"),
+                        (lambda a, b: 0.3 / b, "flat one is the slowest"),
+                        (lambda a, b: 1.95 / b, "has become the slowest"),
+                        (lambda a, b: 0, "positive"), (lambda a, b: "0.9", "Return a number")):
+        result = check.fastest_lr(wrong)
+        assert not result and hint in result.message, (hint, result)
+        assert "0.909" not in result.message  # a hint never prints the answer
+    assert "Not written yet" in repr(check.fastest_lr(lambda a, b: (_ for _ in ()).throw(
+        NotImplementedError)))
+    use_language("zh")
+    assert "平缓方向" in repr(check.fastest_lr(lambda a, b: 1 / b))
 
 
 def _loop(order: str, per: str):
@@ -134,13 +157,42 @@ def test_first_drop_is_computed_by_keras(keras):
     assert "two whole numbers" in repr(check.first_drop("30", schedule, 12))
 
 
-def test_keras_callback_is_run_by_keras(keras):
+def test_keras_callback_is_run_by_keras_from_several_starting_rates(keras):
     factors = dict(lr_lambda=lambda epoch: 1.0 if epoch < 10 else 0.1)
-    assert check.keras_callback(lambda epoch, lr: 0.1 if epoch < 10 else 0.01, "LambdaLR", 14,
+    assert check.keras_callback(lambda epoch, lr: lr * 0.1 if epoch == 10 else lr, "LambdaLR", 14,
                                 **factors)
+    started = {}
+
+    def remembering(epoch, lr):  # another right fix: keep the starting rate seen at epoch 0
+        if epoch == 0:
+            started["lr"] = lr
+        return started["lr"] * (1.0 if epoch < 10 else 0.1)
+
+    assert check.keras_callback(remembering, "LambdaLR", 14, **factors)
+    hard_coded = check.keras_callback(lambda epoch, lr: 0.1 if epoch < 10 else 0.01, "LambdaLR",
+                                      14, **factors)
+    assert not hard_coded and "Right from 0.1 only" in repr(hard_coded)
+    assert "0.05" in repr(hard_coded)  # the start it fails from
     compounding = check.keras_callback(lambda epoch, lr: lr if epoch < 10 else lr * 0.1,
                                        "LambdaLR", 14, **factors)
     assert not compounding and "already the reduced one" in repr(compounding)
+    for late in (9, 11):
+        result = check.keras_callback(lambda epoch, lr, e=late: lr * 0.1 if epoch == e else lr,
+                                      "LambdaLR", 14, **factors)
+        assert not result and "numbered from 0" in repr(result), late
+
+
+def test_epoch_30_prediction_waits_for_one_of_the_two_rates_then_marks_it_against_torch():
+    from lrlessons.check.lesson_01 import reveal_epoch_30_lr as reveal
+
+    for unset in (..., 0.02, "0.01", None):
+        shown = reveal(unset).data
+        assert "guess_epoch_30_lr" in shown and "|" not in shown, unset
+    right, wrong = reveal(np.float64(0.01)).data, reveal(0.1).data
+    assert right.startswith("✅") and wrong.startswith("❌")
+    assert "| 29 | 0.1 |" in right and "| 30 | 0.01 |" in right  # torch's StepLR
+    use_language("zh")
+    assert "编号为 30 的 epoch" in reveal(0.01).data
 
 
 def test_restarts_are_counted_on_the_curve():
@@ -700,9 +752,12 @@ def _plateau_metric():
 # (exercise, hint key, a call that makes that mistake). Keys shared by several exercises
 # (STEP_MISTAKES, NUMBER) need reaching once; every other key of every exercise is listed.
 MISTAKES = [
-    ("00.1", "no start", lambda: check.descent(lambda lr, a, x0, n: [x0] * n)),
-    ("00.1", "gradient", lambda: check.descent(
-        lambda lr, a, x0, n: [x0 * (1 - lr) ** k for k in range(n + 1)])),
+    ("00.1", "positive", lambda: check.fastest_lr(lambda a, b: -1.0)),
+    ("00.1", "diverges", lambda: check.fastest_lr(lambda a, b: 1 / a)),
+    ("00.1", "edge", lambda: check.fastest_lr(lambda a, b: 2 / b)),
+    ("00.1", "one step", lambda: check.fastest_lr(lambda a, b: 1 / b)),
+    ("00.1", "too small", lambda: check.fastest_lr(lambda a, b: 0.5 / b)),
+    ("00.1", "too large", lambda: check.fastest_lr(lambda a, b: 1.9 / b)),
     ("00.2", "per batch", lambda: check.loop(_loop("after", "batch"))),
     ("00.2", "order", lambda: check.loop(_loop_epoch_step_first)),
     ("00.2", "read", lambda: check.loop(_loop_reading_late)),
@@ -831,6 +886,12 @@ KERAS_MISTAKES = [  # need Keras
         lr_lambda=lambda epoch: 1.0 if epoch < 10 else 0.1)),
     ("01.2", "other", lambda k: check.keras_callback(
         lambda epoch, lr: 0.2, "LambdaLR", 14, lr_lambda=lambda epoch: 1.0 if epoch < 10 else 0.1)),
+    ("01.2", "hard-coded", lambda k: check.keras_callback(
+        lambda epoch, lr: 0.1 if epoch < 10 else 0.01, "LambdaLR", 14,
+        lr_lambda=lambda epoch: 1.0 if epoch < 10 else 0.1)),
+    ("01.2", "when", lambda k: check.keras_callback(
+        lambda epoch, lr: lr * 0.1 if epoch == 9 else lr, "LambdaLR", 14,
+        lr_lambda=lambda epoch: 1.0 if epoch < 10 else 0.1)),
     ("07.2", "iterations", lambda k: check.keras_schedule(_keras_step(k, _per_iteration), "StepLR",
                                                           **_KERAS_STEP)),
     ("07.2", "staircase", lambda k: check.keras_schedule(_keras_step(k, _smooth), "StepLR",

@@ -33,7 +33,7 @@ def test_a_hand_edit_is_found_and_regenerated(tmp_path):
     for lang in ("en", "zh"):
         shutil.copy(guide.guide_path(REPO, lang), guide.guide_path(tmp_path, lang))
     path = guide.guide_path(tmp_path, "zh")
-    path.write_text(path.read_text(encoding="utf-8").replace("别忘了起点 x_0。", "别忘了起点。"),
+    path.write_text(path.read_text(encoding="utf-8").replace("学习率是一个正数。", "学习率是一个数。"),
                     encoding="utf-8")
     run = [sys.executable, "-m", "lrlessons.check.guide", "--root", str(tmp_path)]
     check = subprocess.run([*run, "--check"], capture_output=True, text=True)

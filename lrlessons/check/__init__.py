@@ -32,7 +32,7 @@ from . import (
     lesson_10,
 )
 from .core import MIME, Exercise, Mistake, Result
-from .lesson_00 import DESCENT_CASES, descent, loop
+from .lesson_00 import BOWLS, fastest_lr, loop
 from .lesson_01 import first_drop, keras_callback
 from .lesson_02 import restarts, schedule
 from .lesson_03 import HALF_LIVES, half_life_gamma, same_end
@@ -57,9 +57,9 @@ def exercise(exercise_id: str) -> Exercise:
     raise KeyError(exercise_id)
 
 
-__all__ = ["ADAGRAD_CASES", "ADAMW_CASES", "DESCENT_CASES", "EXERCISES", "HALF_LIVES", "MIME", "Exercise", "Mistake", "Result", "exercise",
+__all__ = ["ADAGRAD_CASES", "ADAMW_CASES", "BOWLS", "EXERCISES", "HALF_LIVES", "MIME", "Exercise", "Mistake", "Result", "exercise",
            "accumulation_loop", "adagrad_effective_lr", "adamw_settles",
-           "descent", "first_drop", "half_budget", "half_life_gamma", "keras_callback",
+           "fastest_lr", "first_drop", "half_budget", "half_life_gamma", "keras_callback",
            "keras_schedule", "loop", "noam", "plateau_drops", "plateau_patience",
            "range_reading", "restarts", "resume", "same_end", "schedule",
            "scheduler_class", "triangular", "warmup_factor"]

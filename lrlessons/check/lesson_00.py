@@ -1,59 +1,102 @@
-"""Lesson 00's exercises: gradient descent by hand, and a training loop fixed."""
+"""Lesson 00's exercises: the fastest learning rate for two directions, and a training loop fixed."""
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable
 
 import numpy as np
 
 from ..catalogue import curve
-from ..descent import descend
-from .core import Exercise, Result, fmt, mistake, numbers
+from .core import NUMBER, Exercise, Result, fmt, mistake, number, numbers
 
-DESCENT_CASES = ((0.1, 1.0, 1.0, 5), (1.5, 1.0, 2.0, 6), (0.25, 4.0, -1.0, 4), (0.9, 3.0, 0.5, 5),
-                 (2.5, 1.0, 1.0, 5))
+BOWLS = ((0.2, 2.0), (1.0, 4.0), (0.5, 0.6), (0.01, 1.0), (3.0, 30.0))  # section 2's first
 
-DESCENT = Exercise(
-    "00.1", "descent",
-    {"en": "`gd_path(lr, curvature, x0, steps)`: positions of gradient descent on a parabola",
-     "zh": "`gd_path(lr, curvature, x0, steps)`：在抛物线上做梯度下降时依次经过的位置"},
-    {"en": "`lrlessons.descent.descend` in five cases, two of them divergent",
-     "zh": "`lrlessons.descent.descend`，共五种情形，其中两种发散"},
-    (mistake("no start", "forgetting `x0`", "漏掉 `x0`",
-             "Include the starting point x_0.", "别忘了起点 x_0。"),
-     mistake("gradient", "using `lr` instead of `lr * curvature`",
-             "用 `lr` 代替了 `lr * curvature`",
-             "One step is x - lr * f'(x), with f'(x) = curvature * x.",
-             "一步是 x - lr * f'(x)，其中 f'(x) = curvature * x。")))
+FASTEST = Exercise(
+    "00.1", "fastest_lr",
+    {"en": "`fastest_lr(a_flat, a_steep)`: the one learning rate that brings gradient descent on "
+           "a two-direction bowl to its minimum fastest (a derivation)",
+     "zh": "`fastest_lr(a_flat, a_steep)`：在有两个方向的碗形损失上，让梯度下降最快到达极小值的"
+           "那一个学习率（推导题）"},
+    {"en": "the slower direction's factor max|1 - lr a| per step, in five bowls (section 2's "
+           "among them); the answer must reach the smallest one to 0.1%",
+     "zh": "五只碗（含第 2 节的那只）上，较慢方向每步的因子 max|1 - lr a|；答案必须在 0.1% 以内"
+           "达到最小值"},
+    (mistake("positive", "zero or a negative number", "0 或负数",
+             "A learning rate is a positive number.", "学习率是一个正数。"),
+     mistake("diverges", "a learning rate above 2 / a_steep", "大于 2 / a_steep 的学习率",
+             "At this lr the steep direction diverges: its factor 1 - lr * a_steep is below -1.",
+             "这个学习率会让陡峭方向发散：它的因子 1 - lr * a_steep 小于 -1。"),
+     mistake("edge", "`2 / a_steep`", "`2 / a_steep`",
+             "At exactly 2 / a_steep the steep direction jumps between y and -y forever: it "
+             "never shrinks.",
+             "恰好等于 2 / a_steep 时，陡峭方向会在 y 和 -y 之间永远来回跳：它一点也不缩小。"),
+     mistake("one step", "`1 / a_steep`", "`1 / a_steep`",
+             "The steep direction now lands in one step, but the flat one shrinks only by the "
+             "factor 1 - a_flat / a_steep per step, and the run is as slow as its slowest "
+             "direction. A larger lr speeds up the flat direction more than it costs the steep "
+             "one.",
+             "陡峭方向这时一步就到位，但平缓方向每步只乘以 1 - a_flat / a_steep，而整个运行的速度"
+             "取决于最慢的方向。更大的学习率给平缓方向带来的提速，比它让陡峭方向付出的代价更多。"),
+     mistake("too small", "a learning rate below the answer", "比答案小的学习率",
+             "Both directions still shrink, and the flat one is the slowest: its factor "
+             "1 - lr * a_flat is the closest to 1 in size. A larger lr shrinks it faster.",
+             "两个方向都还在缩小，最慢的是平缓方向：它的因子 1 - lr * a_flat 的绝对值最接近 1。"
+             "更大的学习率会让它缩小得更快。"),
+     mistake("too large", "a learning rate between the answer and 2 / a_steep",
+             "介于答案和 2 / a_steep 之间的学习率",
+             "The steep direction zigzags, and its factor |1 - lr * a_steep| is now the one "
+             "closest to 1: it has become the slowest direction. A smaller lr helps it.",
+             "陡峭方向在走“之”字形，它的因子 |1 - lr * a_steep| 现在最接近 1：它成了最慢的方向。"
+             "稍小一点的学习率对它有利。"),
+     NUMBER))
 
 
-def descent(fn: Callable) -> Result:
-    """Check ``fn(lr, curvature, x0, steps)``: the positions x_0 .. x_steps of gradient descent
-    on f(x) = curvature * x^2 / 2, against ``lrlessons.descent.descend``."""
-    ex = DESCENT
-    for lr, a, x0, steps in DESCENT_CASES:
-        where = f"lr={lr}, curvature={a}, x0={x0}, steps={steps}"
-        answer = ex.capture(fn, (lr, a, x0, steps), f"for {where}", f"在 {where} 时")
+def slowest_factor(lr: float, a_flat: float, a_steep: float) -> float:
+    """How much the slower direction's distance is multiplied by at each step of gradient
+    descent with ``lr`` on the bowl (section 1's factor 1 - lr a, in size)."""
+    return max(abs(1 - lr * a_flat), abs(1 - lr * a_steep))
+
+
+def fastest_lr(fn: Callable) -> Result:
+    """Check ``fn(a_flat, a_steep)``: the learning rate that minimises the slower direction's
+    factor per step on the bowl ``(a_flat x^2 + a_steep y^2) / 2``, in the bowls ``BOWLS``.
+    Any numeric type counts; within 0.1% of the best lr (the factor is V-shaped around it)."""
+    ex = FASTEST
+    for a, b in BOWLS:
+        where = f"a_flat={a}, a_steep={b}"
+        answer = ex.capture(fn, (a, b), f"for {where}", f"在 {where} 时")
         if answer.problem is not None:
             return answer.problem
-        expected = descend(lr, a, x0, steps)
-        got = numbers(answer.value)
-        got = np.array([]) if got is None else got
-        if got.shape != expected.shape:
-            return ex.wrong(f"For {where} expected {steps + 1} positions (x_0 to x_{steps}), got "
-                            f"{got.size}.",
-                            f"{where} 时应有 {steps + 1} 个位置（x_0 到 x_{steps}），你给了 "
-                            f"{got.size} 个。", "no start")
-        bad = np.flatnonzero(~np.isclose(got, expected, rtol=1e-9, atol=1e-12))
-        if bad.size:
-            k = int(bad[0])
-            return ex.wrong(f"For {where}, x_{k} should be {fmt(expected[k])}, got "
-                            f"{fmt(got[k])}.",
-                            f"{where} 时 x_{k} 应为 {fmt(expected[k])}，你给出的是 {fmt(got[k])}。",
-                            "gradient")
-    return ex.ok(f"Correct for all {len(DESCENT_CASES)} cases, divergent ones included.",
-                 f"全部 {len(DESCENT_CASES)} 种情形都正确，包括发散的情形。")
+        lr = number(answer.value)
+        if lr is None:
+            return ex.wrong(f"For {where} your function returned {answer.value!r}.",
+                            f"{where} 时你的函数返回了 {answer.value!r}。", "number")
+        best = 2 / (a + b)  # where 1 - lr a = -(1 - lr b): tests hold it to a search and to descent
+        if math.isclose(lr, best, rel_tol=1e-3):
+            continue
+        lead = {"en": f"For {where}, your lr {fmt(lr)} leaves the slower direction a factor of "
+                      f"{fmt(slowest_factor(lr, a, b))} per step; a better lr exists.",
+                "zh": f"{where} 时，你的学习率 {fmt(lr)} 让较慢的方向每步乘以 "
+                      f"{fmt(slowest_factor(lr, a, b))}；还有更好的学习率。"}
+        if not math.isfinite(lr) or lr <= 0:
+            return ex.wrong(f"For {where} your function returned {fmt(lr)}.",
+                            f"{where} 时你的函数返回了 {fmt(lr)}。", "positive")
+        if math.isclose(lr, 2 / b, rel_tol=1e-3):
+            key = "edge"
+        elif lr > 2 / b:
+            key = "diverges"
+        elif math.isclose(lr, 1 / b, rel_tol=1e-3):
+            key = "one step"
+        else:
+            key = "too small" if lr < best else "too large"
+        return ex.wrong(lead["en"], lead["zh"], key)
+    return ex.ok(f"Right for all {len(BOWLS)} bowls: at this lr the two directions shrink by "
+                 f"factors of the same size, one from each side of 0, and no other lr makes the "
+                 f"slower one faster.",
+                 f"全部 {len(BOWLS)} 只碗都正确：在这个学习率下，两个方向的因子大小相同、一正一负，"
+                 f"没有别的学习率能让较慢的方向更快。")
 
 
 LOOP = Exercise(
@@ -130,4 +173,4 @@ def loop(fn: Callable, epochs: int = 8, batches: int = 4) -> Result:
                     f"第 {k} 个 batch 用的是 {fmt(used[k])}，应为 {fmt(expected[k])}。", key)
 
 
-EXERCISES = (DESCENT, LOOP)
+EXERCISES = (FASTEST, LOOP)
