@@ -324,32 +324,7 @@ def notebook_leftovers(path: Path) -> list[tuple[str, str, str]]:
 # One entry per (notebook, word): remove an entry when its lesson is fixed (the notebook's xfail
 # then passes); a leftover not listed here fails the test.
 KNOWN: dict[str, set[str]] = {
-    # Leftovers in the committed zh notebooks at the time this test was written (2026-12-07),
-    # most already fixed in their lessons' sources by the lesson helpers of issue 20 and waiting
-    # to be committed; remove an entry once its notebook passes (the xfail below shows XPASS).
-    # 00 cell 14: the table's columns "optimizer.step(), then scheduler.step()"
-    "00_learning_rate.ipynb": {"then"},
-    # 01 cell 10 "（多阶梯衰减，multi-step decay）" (a gloss after Chinese); cell 21's card note
-    # says "Paddle" (catalogue)
-    # cards' framework lines "PaddlePaddle：…" (docs.py; executed again they say 飞桨)
-    "01_step_decay.ipynb": {"multi-step", "decay", "Paddle", "PaddlePaddle"},
-    # 02 cell 6 "（Paddle 的 … 文档…）"
-    "02_cosine.ipynb": {"Paddle"},
-    # 03: the Colab cell's comment in English (cell 1); tables "PyTorch ExponentialLR(0.95),
-    # per epoch" (c32), "Paddle (closed form)" (c34), "intended: …" (c42); "step" in a card
-    "03_smooth_decay.ipynb": {"only", "install", "the", "course", "library", "per", "Paddle",
-                              "closed", "form", "intended", "step", "PaddlePaddle"},
-    # 06: cards of the catalogue: ReduceLROnPlateau's \text{more than P bad steps in a row},
-    # \text{otherwise}; "Paddle" in its notes
-    "06_plateau.ipynb": {"Paddle", "more", "than", "bad", "steps", "row", "otherwise",
-                         "PaddlePaddle"},
-    # 07: LambdaLR's card title "Lambda 自定义调度" (catalogue); c18's comment "# epochs 0-24,
-    # then saved"
-    "07_custom.ipynb": {"Lambda", "then", "saved", "PaddlePaddle"},
-    # 10: c21 a catalogue note with "Paddle" and the framework table's header "PaddlePaddle"
-    # (the catalogue's rosetta table); c26's comment "# points"
-    # and docs.py's "Hugging Face 的 Trainer" (transformers' class, not in backticks)
-    "10_capstone.ipynb": {"Paddle", "PaddlePaddle", "points", "Trainer"},
+    # Every zh notebook is clean (issue 20's leftovers fixed in their lessons and the catalogue).
     # README's lesson table header "time 时长": bilingual on purpose (the table holds both
     # languages' titles side by side)
     "lrlessons/sources.py": {"time"},
