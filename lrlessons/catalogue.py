@@ -346,11 +346,10 @@ _add(
         paddle=_paddle_gamma_below_one(
             "paddle.optimizer.lr.StepDecay(learning_rate={base_lr}, step_size={step_size}, "
             "gamma={gamma})", "StepDecay")),
-    notes=Text("The drop happens at the step call number step_size: epochs 0 to step_size-1 "
-               "train at the base lr. Keras schedules count optimizer iterations, so for "
-               "epoch-wise decay set decay_steps to step_size * steps_per_epoch.",
-               "下降发生在第 step_size 次 step() 调用时：第 0 到 step_size-1 个 epoch 用的都是初始"
-               "学习率。Keras 的学习率调度按迭代计数，按 epoch 衰减时 decay_steps 要写成 "
+    # Which epoch is the first on the lower stair is lesson 01's prediction: not on the card.
+    notes=Text("Keras schedules count optimizer iterations, so for epoch-wise decay set "
+               "decay_steps to step_size * steps_per_epoch.",
+               "Keras 的学习率调度按迭代计数，按 epoch 衰减时 decay_steps 要写成 "
                "step_size * 每个 epoch 的迭代次数。"),
 )
 

@@ -20,9 +20,10 @@ FASTEST = Exercise(
      "zh": "`fastest_lr(a_flat, a_steep)`：在有两个方向的碗形损失上，让梯度下降最快到达极小值的"
            "那一个学习率（推导题）"},
     {"en": "the slower direction's factor max|1 - lr a| per step, in five bowls (section 2's "
-           "among them); the answer must reach the smallest one to 0.1%",
-     "zh": "五只碗（含第 2 节的那只）上，较慢方向每步的因子 max|1 - lr a|；答案必须在 0.1% 以内"
-           "达到最小值"},
+           "among them); the answer must be within 0.1% of the lr that "
+           "minimises it",
+     "zh": "五只碗（含第 2 节的那只）上，较慢方向每步的因子 max|1 - lr a|；答案与使它最小的学习率"
+           "相差不得超过 0.1%"},
     (mistake("positive", "zero or a negative number", "0 或负数",
              "A learning rate is a positive number.", "学习率是一个正数。"),
      mistake("diverges", "a learning rate above 2 / a_steep", "大于 2 / a_steep 的学习率",
@@ -35,10 +36,11 @@ FASTEST = Exercise(
      mistake("one step", "`1 / a_steep`", "`1 / a_steep`",
              "The steep direction now lands in one step, but the flat one shrinks only by the "
              "factor 1 - a_flat / a_steep per step, and the run is as slow as its slowest "
-             "direction. A larger lr speeds up the flat direction more than it costs the steep "
-             "one.",
+             "direction. A larger lr speeds up the flat direction, and the steep one, now at "
+             "factor 0, has room to spare before it becomes the slower one.",
              "陡峭方向这时一步就到位，但平缓方向每步只乘以 1 - a_flat / a_steep，而整个运行的速度"
-             "取决于最慢的方向。更大的学习率给平缓方向带来的提速，比它让陡峭方向付出的代价更多。"),
+             "取决于最慢的方向。更大的学习率会让平缓方向更快；而陡峭方向此时的因子是 0，还有余地，要过一段才会"
+             "变成较慢的那个。"),
      mistake("too small", "a learning rate below the answer", "比答案小的学习率",
              "Both directions still shrink, and the flat one is the slowest: its factor "
              "1 - lr * a_flat is the closest to 1 in size. A larger lr shrinks it faster.",
@@ -80,7 +82,7 @@ def fastest_lr(fn: Callable) -> Result:
                       f"{fmt(slowest_factor(lr, a, b))} per step; a better lr exists.",
                 "zh": f"{where} 时，你的学习率 {fmt(lr)} 让较慢的方向每步乘以 "
                       f"{fmt(slowest_factor(lr, a, b))}；还有更好的学习率。"}
-        if not math.isfinite(lr) or lr <= 0:
+        if math.isnan(lr) or lr <= 0:
             return ex.wrong(f"For {where} your function returned {fmt(lr)}.",
                             f"{where} 时你的函数返回了 {fmt(lr)}。", "positive")
         if math.isclose(lr, 2 / b, rel_tol=1e-3):

@@ -64,7 +64,7 @@ def first_drop(answer, schedule, batches_per_epoch: int, steps: int = 10_000) ->
         return ex.ok(f"Right: optimizer step {step} is the first at the lower rate, batch {batch} "
                      f"of epoch {epoch}.",
                      f"正确：第 {step + 1} 次优化器更新（从 0 数起的第 {step} 步）是第一个使用较低学习率"
-                     f"的，即第 {epoch} 个 epoch 的第 {batch} 个 batch。")
+                     f"的，即编号为 {epoch} 的 epoch 中编号为 {batch} 的 batch。")
     given_step = epoch * batches_per_epoch + batch
     key = ("boundary" if given_step == step - 1 else
            "batch range" if batch >= batches_per_epoch or batch < 0 else "counting")
@@ -113,10 +113,10 @@ def keras_callback(fn: Callable, name: str, steps: int, base_lrs=(0.1, 0.05, 0.3
     from ..keras_bridge import _keras, keras_values
 
     ex = KERAS_CALLBACK
-    probe = ex.capture(fn, (0, base_lrs[0]), "at epoch 0", "在第 0 个 epoch")
+    probe = ex.capture(fn, (0, base_lrs[0]), "at epoch 0", "在编号为 0 的 epoch 上")
     if probe.problem is not None:
         return probe.problem
-    shown = ", ".join(f"{k}={v}" for k, v in params.items() if not callable(v))
+    shown = ", ".join(f"{k}=…" if callable(v) else f"{k}={v}" for k, v in params.items())
     for i, base in enumerate(base_lrs):
         expected = curve(name, steps, base_lr=base, **params)
         try:
@@ -139,7 +139,7 @@ def keras_callback(fn: Callable, name: str, steps: int, base_lrs=(0.1, 0.05, 0.3
             key = "other"
         return ex.wrong(f"From a starting lr of {fmt(base)}, epoch {t}: Keras trains at "
                         f"{fmt(got[t])}, expected {fmt(expected[t])}.",
-                        f"初始学习率为 {fmt(base)} 时，第 {t} 个 epoch：Keras 使用 {fmt(got[t])}，"
+                        f"初始学习率为 {fmt(base)} 时，编号为 {t} 的 epoch：Keras 使用 {fmt(got[t])}，"
                         f"应为 {fmt(expected[t])}。", key)
     starts = ", ".join(fmt(b) for b in base_lrs)
     return ex.ok(f"Keras now gives {name}({shown}) at all {steps} epochs, from every starting lr "

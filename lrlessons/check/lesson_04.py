@@ -27,9 +27,9 @@ WARMUP_FACTOR = Exercise(
     {"en": "`warmup_cosine_factor(epoch)`: the source article's `LambdaLR` warm-up + cosine, "
            "fixed so that epoch 0 trains at 1/5 of the rate (5 warm-up epochs of 60; epoch 4 at "
            "the full rate; the article's cosine from epoch 5) (a fix)",
-     "zh": "`warmup_cosine_factor(epoch)`：改正参考文章里 `LambdaLR` 的“预热 + 余弦”，让第 0 个 "
-           "epoch 用 1/5 的学习率：60 个 epoch 中预热 5 个，第 4 个 epoch 用完整学习率，从第 5 个 "
-           "epoch 起是文章里的余弦（一道修正题）"},
+     "zh": "`warmup_cosine_factor(epoch)`：改正参考文章里 `LambdaLR` 的“预热 + 余弦”，让编号为 0 "
+           "的 epoch 用 1/5 的学习率：60 个 epoch 中预热 5 个，编号为 4 的 epoch 用完整学习率，从编号为 5 "
+           "的 epoch 起是文章里的余弦（一道修正题）"},
     {"en": "`lrlessons.check.warmup_factor`: the factor at all 60 epochs against $(t+1)/5$, then "
            "$\\frac12(1+\\cos(\\pi(t-5)/55))$",
      "zh": "`lrlessons.check.warmup_factor`：在全部 60 个 epoch 上与 $(t+1)/5$ 及其后的 "
@@ -38,8 +38,8 @@ WARMUP_FACTOR = Exercise(
              "Epoch {epoch} trains at lr 0, the article's pitfall: epoch / warmup_epochs is 0 at "
              "epoch 0, so a whole epoch is wasted. Shift the ramp so epoch 0 already trains at "
              "1/{w} of the rate.",
-             "第 {epoch} 个 epoch 的学习率是 0，正是文章里的易错点：epoch / warmup_epochs 在第 0 "
-             "个 epoch 等于 0，整整一个 epoch 白白浪费。把线性上升整体挪一步，让第 0 个 epoch 就"
+             "编号为 {epoch} 的 epoch 的学习率是 0，正是文章里的易错点：epoch / warmup_epochs 在编号为 "
+             "0 的 epoch 等于 0，整整一个 epoch 白白浪费。把线性上升整体挪一步，让编号为 0 的 epoch 就"
              "用 1/{w} 的学习率。"),
      mistake("lr", "a learning rate instead of a factor", "返回学习率而不是因子",
              "LambdaLR multiplies your value by the base lr itself: return a factor (1 at the "
@@ -48,8 +48,8 @@ WARMUP_FACTOR = Exercise(
      mistake("short ramp", "`(epoch + 1) / 6`", "`(epoch + 1) / 6`",
              "Epoch {last}, the last warm-up epoch, should train at the full rate: the ramp "
              "climbs by 1/{w} per epoch.",
-             "最后一个预热 epoch（第 {last} 个）应该用完整的学习率：因子每个 epoch 增加 1/{w}。"),
-     mistake("cosine from 0", "a cosine counted from epoch 0", "余弦从第 0 个 epoch 开始计数",
+             "最后一个预热 epoch（编号为 {last}）应该用完整的学习率：因子每个 epoch 增加 1/{w}。"),
+     mistake("cosine from 0", "a cosine counted from epoch 0", "余弦从编号为 0 的 epoch 开始计数",
              "The cosine starts when the warm-up ends: count its epochs from warmup_epochs, over "
              "epochs - warmup_epochs.",
              "余弦从预热结束时开始：它的 epoch 要从 warmup_epochs 算起，总长度是 "
@@ -77,8 +77,8 @@ def warmup_factor(fn: Callable, warmup_epochs: int = 5, epochs: int = 60,
     if at < 0:
         return ex.ok(f"Right: epoch 0 trains at {fmt(base_lr * expected[0])} (never at 0), epoch "
                      f"{w - 1} at the full {base_lr}, then the cosine; all {n} epochs match.",
-                     f"正确：第 0 个 epoch 用 {fmt(base_lr * expected[0])}（不会是 0），第 {w - 1} "
-                     f"个 epoch 达到完整的 {base_lr}，之后是余弦；全部 {n} 个 epoch 一致。")
+                     f"正确：编号为 0 的 epoch 用 {fmt(base_lr * expected[0])}（不会是 0），编号为 {w - 1} "
+                     f"的 epoch 达到完整的 {base_lr}，之后是余弦；全部 {n} 个 epoch 一致。")
     zeros = np.flatnonzero(got[:w] == 0)
     key = "zero" if zeros.size else first_match(got, (
         ("lr", base_lr * expected),
@@ -87,7 +87,7 @@ def warmup_factor(fn: Callable, warmup_epochs: int = 5, epochs: int = 60,
     )) or "other"
     return ex.wrong(f"Epoch {at}: expected factor {fmt(expected[at])}, got {fmt(got[at])} "
                     f"({n_bad} of {n} epochs differ).",
-                    f"第 {at} 个 epoch：因子应为 {fmt(expected[at])}，你的是 {fmt(got[at])}"
+                    f"编号为 {at} 的 epoch：因子应为 {fmt(expected[at])}，你的是 {fmt(got[at])}"
                     f"（{n} 个 epoch 中有 {n_bad} 个不同）。", key,
                     epoch=int(zeros[0]) if zeros.size else 0, w=w, last=w - 1)
 

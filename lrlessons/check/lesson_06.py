@@ -77,7 +77,7 @@ def plateau_drops(answer, metrics, base_lr: float = 0.1, **params) -> Result:
     if got == want:
         return ex.ok(f"Right: with {shown} the lr drops at epochs {want}, as torch's "
                      f"ReduceLROnPlateau does.",
-                     f"正确：{shown} 时学习率在第 {want} 个 epoch 下降，与 torch 的 "
+                     f"正确：{shown} 时学习率在编号为 {want} 的 epoch 下降，与 torch 的 "
                      f"ReduceLROnPlateau 一致。")
     patience, cooldown = params.get("patience", 10), params.get("cooldown", 0)
     keras_like = _plateau_drops(metrics, base_lr, **{**params, "patience": patience - 1,
@@ -91,7 +91,7 @@ def plateau_drops(answer, metrics, base_lr: float = 0.1, **params) -> Result:
            "cooldown" if got == no_cooldown else "trace")
     # torch's drops are not printed: they are the answer.
     return ex.wrong(f"torch does not drop the lr at epochs {got}.",
-                    f"torch 并不是在第 {got} 个 epoch 降低学习率。", key,
+                    f"torch 并不是在编号为 {got} 的 epoch 降低学习率。", key,
                     patience=patience, patience_1=patience + 1, cooldown=cooldown)
 
 
@@ -102,14 +102,14 @@ PLATEAU_PATIENCE = Exercise(
            "then flat\", seed=14)` (a choice, derived from the longest run of epochs without a "
            "new best in the descent, 4)",
      "zh": "`patience = ...`：对 `metric_shape(\"descent, then flat\", seed=14)` 选一个耐心值，使"
-           "学习率第一次下降发生在平台期开始（第 28 个 epoch）之后，并且仍在 60 个 epoch 之内（一道"
+           "学习率第一次下降发生在平台期开始（编号为 28 的 epoch）之后，并且仍在 60 个 epoch 之内（一道"
            "选择题，由下降阶段最长连续没有新最好值的 epoch 数 4 推出）"},
     {"en": "`lrlessons.check.plateau_patience`: torch's scheduler on the sequence; 4 to 10 pass",
      "zh": "`lrlessons.check.plateau_patience`：在这串指标上运行 torch 的调度器；4 到 10 都通过"},
     (mistake("noise", "3 or less", "3 或更小",
              "Count the longest run of epochs without a new best before epoch {plateau_start}: "
              "patience must be at least that long.",
-             "数一数第 {plateau_start} 个 epoch 之前最长有多少个 epoch 连续没有出现新的最好值："
+             "数一数编号为 {plateau_start} 的 epoch 之前最长有多少个 epoch 连续没有出现新的最好值："
              "patience 至少要这么大。"),
      mistake("never", "11 or more", "11 或更大",
              "On the plateau a new best still turns up now and then, and {run} bad epochs in a "
@@ -139,13 +139,13 @@ def plateau_patience(patience, metrics, plateau_start: int, base_lr: float = 0.1
         return ex.ok(f"Right: with patience={p} the first drop comes at epoch {found[0]}, "
                      f"after the plateau begins at epoch {plateau_start}; during the descent the "
                      f"noise never gives {p + 1} bad epochs in a row.",
-                     f"正确：patience={p} 时第一次下降在第 {found[0]} 个 epoch，在第 "
-                     f"{plateau_start} 个 epoch 开始的平台期之后；下降阶段的噪声从没有连续造成 "
+                     f"正确：patience={p} 时第一次下降在编号为 {found[0]} 的 epoch，在编号为 "
+                     f"{plateau_start} 的 epoch 开始的平台期之后；下降阶段的噪声从没有连续造成 "
                      f"{p + 1} 个不改善的 epoch。")
     if found:
         return ex.wrong(f"With patience={p} the lr first drops at epoch {found[0]}, while the "
                         f"metric is still falling: noise alone gave {p + 1} bad epochs in a row.",
-                        f"patience={p} 时学习率第一次下降在第 {found[0]} 个 epoch，那时指标还在"
+                        f"patience={p} 时学习率第一次下降在编号为 {found[0]} 的 epoch，那时指标还在"
                         f"下降：仅凭噪声就出现了连续 {p + 1} 个不改善的 epoch。", "noise",
                         plateau_start=plateau_start)
     return ex.wrong(f"With patience={p} the lr never drops in {n} epochs.",

@@ -91,7 +91,7 @@ SCHEDULER_CLASS = Exercise(
              "group['lr'] (LambdaLR is the one that multiplies for you).",
              "get_lr 返回的是学习率，不是因子：要乘上每个参数组此刻的学习率 group['lr']（替你相乘的"
              "是 LambdaLR）。"),
-     mistake("decay from 0", "decay counted from epoch 0", "衰减从第 0 个 epoch 数起",
+     mistake("decay from 0", "decay counted from epoch 0", "衰减从编号为 0 的 epoch 数起",
              "The decay counts its epochs from the end of the warm-up: use (t - {w}) // {size}.",
              "衰减要从预热结束时开始数 epoch：用 (t - {w}) // {size}。"),
      mistake("ramp early", "ramp one step early", "线性上升早了一步",
@@ -288,7 +288,7 @@ def keras_schedule(schedule, name: str, epochs: int, batches_per_epoch: int,
         key = "other"
     return ex.wrong(f"Iteration {k} (epoch {epoch}, batch {batch}): Keras trains at "
                     f"{fmt(got[k])}, expected {fmt(expected[k])}.",
-                    f"第 {k} 次迭代（epoch {epoch}，batch {batch}）：Keras 用的是 {fmt(got[k])}，"
+                    f"第 {k + 1} 次迭代（编号为 {epoch} 的 epoch，编号为 {batch} 的 batch）：Keras 用的是 {fmt(got[k])}，"
                     f"应为 {fmt(expected[k])}。", key)
 
 
@@ -312,7 +312,7 @@ def reveal_epoch_0_lr(guess, lr_lambda, base_lr: float = 0.1, at=(0, 1, 2, 99)):
     if x is None:
         return Markdown(tr("Set `guess_epoch_0_lr` first, to the learning rate you expect at "
                            "epoch 0 (a number); then run this cell again.",
-                           "请先把 `guess_epoch_0_lr` 设为你预计第 0 个 epoch 用的学习率（一个数），"
+                           "请先把 `guess_epoch_0_lr` 设为你预计编号为 0 的 epoch 用的学习率（一个数），"
                            "再运行这个单元格。"))
     steps = max(at) + 1
     used = torch_curve("LambdaLR", steps, base_lr=base_lr, lr_lambda=lr_lambda)
@@ -322,7 +322,7 @@ def reveal_epoch_0_lr(guess, lr_lambda, base_lr: float = 0.1, at=(0, 1, 2, 99)):
     line = tr(f"{mark} You said {fmt(x)}; torch trains epoch 0 at {fmt(used[0])}: LambdaLR "
               f"multiplies the {fmt(lr_lambda(0))} the function returns by the optimizer's lr, "
               f"{fmt(base_lr)}.",
-              f"{mark} 你的预测是 {fmt(x)}；torch 在第 0 个 epoch 用的是 {fmt(used[0])}：LambdaLR "
+              f"{mark} 你的预测是 {fmt(x)}；torch 在编号为 0 的 epoch 用的是 {fmt(used[0])}：LambdaLR "
               f"把函数返回的 {fmt(lr_lambda(0))} 再乘上优化器的学习率 {fmt(base_lr)}。")
     table = lr_table({("intended", "预期"): intended, "LambdaLR (torch)": used}, at,
                      row="epoch", mark=False)
@@ -348,7 +348,7 @@ def reveal_compounding(guess_lambda, guess_multiplicative, factor: float = 0.95,
                            f"the learning rate each trains epoch {epochs - 1} at); then run this "
                            "cell again.",
                            "请先设定 `guess_lambda_lr` 和 `guess_multiplicative_lr`（两个数：各自在"
-                           f"第 {epochs - 1} 个 epoch 用的学习率），再运行这个单元格。"))
+                           f"编号为 {epochs - 1} 的 epoch 用的学习率），再运行这个单元格。"))
 
     def fixed(t):
         return factor

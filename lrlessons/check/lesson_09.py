@@ -205,7 +205,7 @@ def resume(fn: Callable, make_run: Callable, at: int = 5) -> Result:
            "fresh lr" if e == at and lrs[at] == whole[0] else "order")
     return ex.wrong(f"Epoch {e} trained with {fmt(lrs[e])}, expected {fmt(whole[e])} "
                     f"(checkpoint after epoch {at}).",
-                    f"第 {e} 个 epoch 用的是 {fmt(lrs[e])}，应为 {fmt(whole[e])}（检查点保存于第 "
+                    f"编号为 {e} 的 epoch 用的是 {fmt(lrs[e])}，应为 {fmt(whole[e])}（检查点保存于第 "
                     f"{at} 个 epoch 之后）。", key)
 
 
